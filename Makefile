@@ -1,0 +1,37 @@
+# The README's commands. Each sets up what it needs on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format bench-sync clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+## Run the app on http://127.0.0.1:5000 with the embedded defaults (SQLite, local files).
+run: $(STAMP)
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+## Run every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
+test: $(STAMP)
+	$(BIN)/ruff check server tests migrations bench wsgi.py
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check server tests migrations bench wsgi.py
+	$(BIN)/ruff format --check server tests migrations bench wsgi.py
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix server tests migrations bench wsgi.py
+	$(BIN)/ruff format server tests migrations bench wsgi.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

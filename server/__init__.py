@@ -1,0 +1,85 @@
+"""Hearth: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server import config as config_module
+from server import errors, security, web
+from server.db import configure_engine
+from server.extensions import db, limiter, login_manager, migrate
+from server.schemas import ErrorSchema
+
+
+class HearthApi(Api):
+    """flask-smorest Api that documents Hearth's error format and leaves handling to errors.py."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        pass
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the app: configuration from the environment, then the given overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.DEFAULTS)
+    app.config.update(config_module.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+
+    if app.config["TRUST_PROXY"]:
+        n = app.config["TRUST_PROXY"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    login_manager.session_protection = (
+        None  # phones change networks; the session store is the guard
+    )
+
+    from server.accounts.sessions import ServerSessionInterface, make_store
+
+    app.session_interface = ServerSessionInterface(make_store(app))
+
+    security.init_app(app)
+    limiter.init_app(app)
+    errors.register_error_handlers(app)
+
+    api = HearthApi(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "Hearth's JSON API. Errors: {error: {code, message, fields?}}."
+            },
+        },
+    )
+    from server.accounts.routes import blp as accounts_blp
+    from server.spaces.routes import blp as pairing_blp
+
+    for blueprint in (accounts_blp, pairing_blp):
+        api.register_blueprint(blueprint)
+    api.spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
+    )
+    app.extensions["hearth_api"] = api
+
+    from server import cli
+
+    cli.init_app(app)
+    web.init_app(app)
+    return app

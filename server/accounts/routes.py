@@ -1,0 +1,131 @@
+"""Account endpoints: /api/auth/* and /api/me."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, request
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.accounts import service
+from server.accounts.schemas import (
+    ChangePasswordSchema,
+    DeviceListSchema,
+    LoginSchema,
+    MeSchema,
+    ProfileSchema,
+    RegisterSchema,
+    UserEnvelopeSchema,
+)
+from server.errors import ApiError
+from server.extensions import client_ip, db, limiter, login_manager
+from server.spaces.service import partner_of
+
+blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from server.accounts.models import User
+
+    try:
+        return db.session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    raise ApiError(401, "unauthorized", "Sign in first.")
+
+
+def _login_account_key() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return "login-account:" + (service.email_key(email)[:254] if isinstance(email, str) else "")
+
+
+def _me() -> dict:
+    return {"user": current_user, "space": current_user.space, "partner": partner_of(current_user)}
+
+
+@blp.route("/auth/register", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LIMIT_REGISTER_PER_IP"], key_func=client_ip)
+@blp.arguments(RegisterSchema)
+@blp.response(201, UserEnvelopeSchema)
+def register(args):
+    """Create an account (with its solo space) and sign it in."""
+    return {"user": service.register(**args)}
+
+
+@blp.route("/auth/login", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LIMIT_LOGIN_PER_IP"], key_func=client_ip)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_LOGIN_PER_ACCOUNT"],
+    key_func=_login_account_key,
+    deduct_when=lambda response: response.status_code == 401,
+)
+@blp.arguments(LoginSchema)
+@blp.response(200, UserEnvelopeSchema)
+def login(args):
+    """Sign in with email and password; the session id is new."""
+    return {"user": service.login(**args)}
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.response(204)
+def logout():
+    """End this session."""
+    service.logout()
+
+
+@blp.route("/auth/logout-all", methods=["POST"])
+@login_required
+@blp.response(204)
+def logout_all():
+    """End every session of this account, on every device."""
+    service.logout_everywhere(current_user)
+
+
+@blp.route("/auth/password", methods=["POST"])
+@login_required
+@blp.arguments(ChangePasswordSchema)
+@blp.response(204)
+def change_password(args):
+    """Change the password; every other session ends."""
+    service.change_password(current_user, **args)
+
+
+@blp.route("/auth/sessions", methods=["GET"])
+@login_required
+@blp.response(200, DeviceListSchema)
+def devices():
+    """List the devices signed in to this account."""
+    return {"devices": service.devices(current_user)}
+
+
+@blp.route("/auth/sessions/<string:device_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+def end_device(device_id):
+    """Sign out one device."""
+    service.end_device(current_user, device_id)
+
+
+@blp.route("/me", methods=["GET"])
+@login_required
+@blp.response(200, MeSchema)
+def me():
+    """Who I am, my space and my partner."""
+    return _me()
+
+
+@blp.route("/me", methods=["PATCH"])
+@login_required
+@blp.arguments(ProfileSchema)
+@blp.response(200, MeSchema)
+def update_me(args):
+    """Change my display name or time zone."""
+    service.update_profile(current_user, args)
+    return _me()

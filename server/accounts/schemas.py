@@ -1,0 +1,90 @@
+"""Request and response schemas of accounts."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from server.schemas import BaseSchema, Text, TimeZone
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 1024
+
+password_field = fields.String(
+    required=True,
+    validate=validate.Length(
+        min=PASSWORD_MIN,
+        max=PASSWORD_MAX,
+        error=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+    ),
+    load_only=True,
+)
+
+
+class RegisterSchema(BaseSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = password_field
+    display_name = Text(required=True, min_length=1, max_length=80)
+    time_zone = TimeZone(required=True)
+
+
+class LoginSchema(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=PASSWORD_MAX))
+
+
+class ChangePasswordSchema(BaseSchema):
+    current_password = fields.String(
+        required=True, validate=validate.Length(min=1, max=PASSWORD_MAX)
+    )
+    new_password = password_field
+
+
+class ProfileSchema(BaseSchema):
+    display_name = Text(min_length=1, max_length=80)
+    time_zone = TimeZone()
+
+    @ma.validates_schema
+    def _something(self, data, **_kwargs):
+        if not data:
+            raise ma.ValidationError("Send display_name, time_zone or both.", "_body")
+
+
+class UserSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    display_name = fields.String(required=True)
+    time_zone = fields.String(required=True)
+
+
+class SpaceSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["solo", "couple"]})
+
+
+class PartnerSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    time_zone = fields.String(required=True)
+
+
+class UserEnvelopeSchema(BaseSchema):
+    user = fields.Nested(UserSchema, required=True)
+
+
+class MeSchema(BaseSchema):
+    user = fields.Nested(UserSchema, required=True)
+    space = fields.Nested(SpaceSchema, required=True)
+    partner = fields.Nested(PartnerSchema, allow_none=True, required=True)
+
+
+class DeviceSchema(BaseSchema):
+    id = fields.String(required=True)
+    user_agent = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    last_seen_at = fields.DateTime(required=True)
+    current = fields.Boolean(required=True)
+
+
+class DeviceListSchema(BaseSchema):
+    devices = fields.List(fields.Nested(DeviceSchema), required=True)

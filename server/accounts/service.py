@@ -1,0 +1,154 @@
+"""Accounts: registration, signing in and out, profile and password changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.accounts.models import User
+from server.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
+from server.accounts.sessions import StoredSession, current_store, token_key
+from server.db import write_transaction
+from server.errors import ApiError
+from server.extensions import db
+from server.spaces import service as spaces
+
+INVALID_LOGIN = ApiError(401, "invalid_credentials", "Wrong email or password.")
+
+
+def email_key(email: str) -> str:
+    """Return the form of an email address that is compared."""
+    return email.strip().lower()
+
+
+def _start_session(user: User) -> None:
+    session.regenerate()  # a new session id at every sign-in
+    login_user(user)
+
+
+def register(email: str, password: str, display_name: str, time_zone: str) -> User:
+    """Create an account with its solo space and sign it in."""
+    password_hash = hash_password(password)
+    try:
+        with write_transaction():
+            if db.session.scalar(select(User.id).where(User.email_key == email_key(email))):
+                raise ApiError(
+                    409,
+                    "email_taken",
+                    "An account with this email exists already.",
+                    fields={"email": "An account with this email exists already."},
+                )
+            space = spaces.create_solo_space()
+            user = User(
+                email=email.strip(),
+                email_key=email_key(email),
+                password_hash=password_hash,
+                display_name=display_name,
+                time_zone=time_zone,
+                space=space,
+            )
+            db.session.add(user)
+    except IntegrityError:
+        raise ApiError(
+            409,
+            "email_taken",
+            "An account with this email exists already.",
+            fields={"email": "An account with this email exists already."},
+        ) from None
+    _start_session(user)
+    return user
+
+
+def login(email: str, password: str) -> User:
+    """Sign in; an unknown email and a wrong password get the same answer."""
+    user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
+    if user is None:
+        burn_time(password)
+        raise INVALID_LOGIN
+    if not verify_password(user.password_hash, password):
+        raise INVALID_LOGIN
+    if needs_rehash(user.password_hash):
+        new_hash = hash_password(password)
+        with write_transaction():
+            db.session.refresh(user)
+            user.password_hash = new_hash
+    _start_session(user)
+    return user
+
+
+def logout() -> None:
+    """End this session; its cookie stops working."""
+    logout_user()
+    session.clear()
+
+
+def logout_everywhere(user: User) -> None:
+    """End every session of the user, this one included."""
+    current_store(current_app).delete_for_user(str(user.id))
+    logout()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password and end every other session of the user."""
+    if not verify_password(user.password_hash, current_password):
+        raise ApiError(
+            422,
+            "wrong_password",
+            "The current password is wrong.",
+            fields={"current_password": "The current password is wrong."},
+        )
+    new_hash = hash_password(new_password)
+    with write_transaction():
+        db.session.refresh(user)
+        user.password_hash = new_hash
+    token = getattr(session, "token", None)
+    current_store(current_app).delete_for_user(
+        str(user.id), keep=token_key(token) if token else None
+    )
+    session.regenerate()
+
+
+def update_profile(user: User, changes: dict) -> User:
+    """Change the display name and/or the time zone."""
+    with write_transaction():
+        db.session.refresh(user)
+        for name in ("display_name", "time_zone"):
+            if name in changes:
+                setattr(user, name, changes[name])
+    return user
+
+
+@dataclass
+class Device:
+    id: str
+    user_agent: str
+    created_at: object
+    last_seen_at: object
+    current: bool
+
+
+def devices(user: User) -> list[Device]:
+    """List the user's signed-in sessions, most recently used first."""
+    token = getattr(session, "token", None)
+    current_key = token_key(token) if token else None
+    stored: list[StoredSession] = current_store(current_app).list_for_user(str(user.id))
+    return [
+        Device(s.key, s.user_agent, s.created_at, s.last_seen_at, s.key == current_key)
+        for s in stored
+    ]
+
+
+def end_device(user: User, device_id: str) -> None:
+    """Sign out one of the user's devices."""
+    store = current_store(current_app)
+    if device_id not in {s.key for s in store.list_for_user(str(user.id))}:
+        raise ApiError(404, "not_found", "No such device.")
+    token = getattr(session, "token", None)
+    if token and token_key(token) == device_id:
+        logout()
+    else:
+        store.delete(device_id)

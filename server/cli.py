@@ -1,0 +1,19 @@
+"""flask CLI commands of Hearth."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from server.accounts.sessions import current_store
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+
+    @app.cli.command("purge-sessions")
+    def purge_sessions() -> None:
+        """Delete expired sessions."""
+        store = current_store(app)
+        count = store.purge_expired() if hasattr(store, "purge_expired") else 0
+        click.echo(f"purged {count} expired sessions")

@@ -1,0 +1,83 @@
+"""Configuration read from the environment; every variable is listed in the README."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Use SECRET_KEY, or a random key generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    """Build the app configuration from environment variables with working defaults."""
+    env = os.environ.get
+    hearth_env = env("HEARTH_ENV", "development").strip().lower()
+    redis_url = env("REDIS_URL", "").strip()
+    database_url = env("DATABASE_URL", "").strip() or (f"sqlite:///{instance_path / 'hearth.db'}")
+    return {
+        "HEARTH_ENV": hearth_env,
+        "TESTING": hearth_env == "testing",
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "REDIS_URL": redis_url,
+        "SESSION_STORE": env("SESSION_STORE", "redis" if redis_url else "database").strip(),
+        "SESSION_LIFETIME_DAYS": int(env("SESSION_LIFETIME_DAYS", "180")),
+        "SESSION_COOKIE_SECURE_MODE": env("SESSION_COOKIE_SECURE", "auto").strip().lower(),
+        "RATELIMIT_ENABLED": _bool(env("RATELIMIT_ENABLED", "true")),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "").strip()
+        or redis_url
+        or "memory://",
+        "PUBLIC_URL": env("PUBLIC_URL", "").strip().rstrip("/"),
+        "TRUST_PROXY": int(env("TRUST_PROXY", "0")),
+        "LOG_LEVEL": env("LOG_LEVEL", "INFO").strip().upper(),
+    }
+
+
+# Settings that are part of the program, not of the deployment.
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_NAME": "hearth_session",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "hearth",
+    "REDIS_KEY_PREFIX": "hearth",
+    # Limits, each a limits-library string; tests lower or raise them.
+    "LIMIT_LOGIN_PER_IP": "30 per minute;300 per hour",
+    "LIMIT_LOGIN_PER_ACCOUNT": "5 per minute;30 per hour",
+    "LIMIT_REGISTER_PER_IP": "10 per hour",
+    "LIMIT_INVITE_CREATE_PER_USER": "10 per hour",
+    "LIMIT_INVITE_ACCEPT_PER_USER": "10 per 15 minutes",
+    # argon2id parameters (RFC 9106 low-memory profile); tests use cheaper ones.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 64 * 1024,
+    "ARGON2_PARALLELISM": 4,
+    "INVITE_TTL_MINUTES": 15,
+    "API_TITLE": "Hearth",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}

@@ -1,0 +1,61 @@
+"""Pairing endpoints: /api/pairing/*."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.extensions import limiter
+from server.spaces import service
+from server.spaces.schemas import AcceptSchema, InviteSchema, PairedSchema, SpaceEnvelopeSchema
+
+blp = Blueprint("pairing", __name__, url_prefix="/api/pairing", description="Pairing two partners")
+
+
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+def _anonymous() -> bool:
+    return not current_user.is_authenticated
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+
+
+@blp.route("/invites", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LIMIT_INVITE_CREATE_PER_USER"],
+    key_func=_user_key,
+    exempt_when=_anonymous,
+)
+@login_required
+@blp.response(201, InviteSchema)
+def create_invite():
+    """Create an invite code (single use, 15 minutes) for the partner to accept."""
+    return service.create_invite(current_user, _base_url())
+
+
+@blp.route("/accept", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LIMIT_INVITE_ACCEPT_PER_USER"],
+    key_func=_user_key,
+    exempt_when=_anonymous,
+)
+@login_required
+@blp.arguments(AcceptSchema)
+@blp.response(200, PairedSchema)
+def accept(args):
+    """Accept the partner's invite code: both move into a new couple space."""
+    space, partner = service.accept_invite(current_user, args["code"])
+    return {"space": space, "partner": partner}
+
+
+@blp.route("/unpair", methods=["POST"])
+@login_required
+@blp.response(200, SpaceEnvelopeSchema)
+def unpair():
+    """End the couple; each partner gets a solo space again."""
+    return {"space": service.unpair(current_user)}

@@ -1,0 +1,216 @@
+"""Fixtures: an app on a migrated test database, API clients and user factories.
+
+Server tests run on SQLite, or on PostgreSQL when TEST_DATABASE_URL names one
+(inside a schema of their own, dropped and re-created at the start of the run).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ["HEARTH_ENV"] = "testing"
+
+from server import create_app
+from server.extensions import db, limiter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+PG_SCHEMA = "hearth_test"
+PASSWORD = "a long enough password"
+
+# Limits high enough that ordinary tests never meet them; rate-limit tests lower them.
+RELAXED_LIMITS = {
+    "LIMIT_LOGIN_PER_IP": "10000 per minute",
+    "LIMIT_LOGIN_PER_ACCOUNT": "10000 per minute",
+    "LIMIT_REGISTER_PER_IP": "10000 per minute",
+    "LIMIT_INVITE_CREATE_PER_USER": "10000 per minute",
+    "LIMIT_INVITE_ACCEPT_PER_USER": "10000 per minute",
+}
+
+
+def _postgres_url(url: str) -> str:
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{PG_SCHEMA}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Create an empty database and bring it to the newest migration."""
+    if TEST_DATABASE_URL:
+        from server.config import normalise_database_url
+
+        engine = sa.create_engine(normalise_database_url(TEST_DATABASE_URL))
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {PG_SCHEMA}"))
+        engine.dispose()
+        url = _postgres_url(normalise_database_url(TEST_DATABASE_URL))
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'hearth-test.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_factory(database_url):
+    """Build apps on the test database; the tables are emptied after the test."""
+    apps = []
+
+    def build(**overrides: Any):
+        config = {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": True,
+            "HEARTH_ENV": "testing",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+            "SESSION_STORE": "database",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            **RELAXED_LIMITS,
+            **overrides,
+        }
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield build
+    limiter.reset()
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            with db.engine.begin() as conn:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
+
+
+class ApiClient:
+    """A test client that speaks the API as the PWA does (JSON, the CSRF header)."""
+
+    def __init__(self, flask_client) -> None:
+        self.raw = flask_client
+
+    def request(self, method: str, path: str, json: Any = None, headers=None, **kwargs):
+        all_headers = {"X-Requested-With": "hearth"}
+        all_headers.update(headers or {})
+        if json is not None:
+            kwargs["json"] = json
+        response = self.raw.open(path, method=method, headers=all_headers, **kwargs)
+        response.get_data()  # read and close, so served files are not left open
+        response.close()
+        return response
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.request("PATCH", path, json=json, **kw)
+
+    def delete(self, path, json=None, **kw):
+        return self.request("DELETE", path, json=json, **kw)
+
+    def session_cookie(self) -> str | None:
+        cookie = self.raw.get_cookie("hearth_session")
+        return cookie.value if cookie else None
+
+
+@pytest.fixture
+def new_client(app):
+    """Return a function that makes a fresh API client (a fresh device)."""
+    return lambda: ApiClient(app.test_client())
+
+
+@pytest.fixture
+def client(new_client):
+    return new_client()
+
+
+@dataclass
+class TestUser:
+    id: str
+    email: str
+    password: str
+    display_name: str
+    time_zone: str
+    client: ApiClient
+
+    def me(self) -> dict:
+        response = self.client.get("/api/me")
+        assert response.status_code == 200, response.json
+        return response.json
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(new_client):
+    """Register a user through the API; return it with its signed-in client."""
+
+    def make(
+        display_name: str | None = None,
+        time_zone: str = "Europe/Paris",
+        email: str | None = None,
+        password: str = PASSWORD,
+    ) -> TestUser:
+        n = next(_counter)
+        display_name = display_name or f"Partner {n}"
+        email = email or f"user{n}@example.test"
+        api = new_client()
+        response = api.post(
+            "/api/auth/register",
+            json={
+                "email": email,
+                "password": password,
+                "display_name": display_name,
+                "time_zone": time_zone,
+            },
+        )
+        assert response.status_code == 201, response.json
+        user = response.json["user"]
+        return TestUser(user["id"], email, password, display_name, time_zone, api)
+
+    return make
+
+
+@pytest.fixture
+def make_couple(make_user):
+    """Make two users and pair them through an invite."""
+
+    def make(tz_a: str = "Europe/Paris", tz_b: str = "America/New_York"):
+        a = make_user("Alex", time_zone=tz_a)
+        b = make_user("Sam", time_zone=tz_b)
+        code = a.client.post("/api/pairing/invites").json["code"]
+        response = b.client.post("/api/pairing/accept", json={"code": code})
+        assert response.status_code == 200, response.json
+        return a, b
+
+    return make
+
+
+def db_snapshot(app) -> dict[str, list]:
+    """Return every row of every table, to check that a request changed nothing."""
+    with app.app_context(), db.engine.connect() as conn:
+        return {
+            t.name: sorted(map(repr, conn.execute(sa.select(t)).all()))
+            for t in db.metadata.sorted_tables
+        }
