@@ -22,16 +22,16 @@ run: $(STAMP)
 
 ## Run every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(STAMP)
-	$(BIN)/ruff check server tests migrations bench wsgi.py
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check server tests migrations bench wsgi.py
-	$(BIN)/ruff format --check server tests migrations bench wsgi.py
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix server tests migrations bench wsgi.py
-	$(BIN)/ruff format server tests migrations bench wsgi.py
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

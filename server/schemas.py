@@ -65,3 +65,7 @@ class ErrorSchema(BaseSchema):
     """The one error format of the API."""
 
     error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class NoBodySchema(BaseSchema):
+    """For endpoints that take no arguments: an empty object or no body at all."""

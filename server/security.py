@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
@@ -86,8 +87,27 @@ def check_api_request() -> None:
     has_body = (request.content_length or 0) > 0 or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     ).lower()
-    if has_body and request.mimetype != "application/json":
+    if not has_body:
+        return
+    if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    body = parse_json_body()
+    if not isinstance(body, dict):
+        raise ApiError(
+            422, "invalid", "Send a JSON object.", fields={"_body": "Send a JSON object."}
+        )
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json_body():
+    """Parse the body as strict JSON (no NaN or Infinity), refusing anything malformed."""
+    try:
+        return json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "bad_json", "The body is not valid JSON.") from None
 
 
 def add_security_headers(response: Response) -> Response:

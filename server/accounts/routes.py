@@ -20,6 +20,7 @@ from server.accounts.schemas import (
 )
 from server.errors import ApiError
 from server.extensions import client_ip, db, limiter, login_manager
+from server.schemas import NoBodySchema
 from server.spaces.service import partner_of
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
@@ -74,16 +75,18 @@ def login(args):
 
 
 @blp.route("/auth/logout", methods=["POST"])
+@blp.arguments(NoBodySchema)
 @blp.response(204)
-def logout():
+def logout(_args):
     """End this session."""
     service.logout()
 
 
 @blp.route("/auth/logout-all", methods=["POST"])
 @login_required
+@blp.arguments(NoBodySchema)
 @blp.response(204)
-def logout_all():
+def logout_all(_args):
     """End every session of this account, on every device."""
     service.logout_everywhere(current_user)
 
@@ -107,8 +110,9 @@ def devices():
 
 @blp.route("/auth/sessions/<string:device_id>", methods=["DELETE"])
 @login_required
+@blp.arguments(NoBodySchema)
 @blp.response(204)
-def end_device(device_id):
+def end_device(_args, device_id):
     """Sign out one device."""
     service.end_device(current_user, device_id)
 

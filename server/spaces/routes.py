@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from server.extensions import limiter
+from server.schemas import NoBodySchema
 from server.spaces import service
 from server.spaces.schemas import AcceptSchema, InviteSchema, PairedSchema, SpaceEnvelopeSchema
 
@@ -32,8 +33,9 @@ def _base_url() -> str:
     exempt_when=_anonymous,
 )
 @login_required
+@blp.arguments(NoBodySchema)
 @blp.response(201, InviteSchema)
-def create_invite():
+def create_invite(_args):
     """Create an invite code (single use, 15 minutes) for the partner to accept."""
     return service.create_invite(current_user, _base_url())
 
@@ -55,7 +57,8 @@ def accept(args):
 
 @blp.route("/unpair", methods=["POST"])
 @login_required
+@blp.arguments(NoBodySchema)
 @blp.response(200, SpaceEnvelopeSchema)
-def unpair():
+def unpair(_args):
     """End the couple; each partner gets a solo space again."""
     return {"space": service.unpair(current_user)}
