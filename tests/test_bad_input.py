@@ -1,0 +1,152 @@
+"""Every endpoint answers bad input with the JSON error format, a 4xx, and no change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import db_snapshot
+from tests.endpoints import api_endpoints, state_changing_endpoints
+
+TWO_MIB = 2 * 1024 * 1024
+
+# Raw bodies with their content type, and the status each must get.
+RAW_BODIES = [
+    ("not JSON", b"{not json", "application/json", 400),
+    ("NaN", b'{"a": NaN}', "application/json", 400),
+    ("Infinity", b'{"a": Infinity}', "application/json", 400),
+    ("bad UTF-8", b"\xff\xfe\xfd", "application/json", 400),
+    ("truncated", b'{"email": "a@b.c", ', "application/json", 400),
+    ("deep nesting", b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
+    ("unclosed deep nesting", b"[" * 200_000, "application/json", 400),
+    ("plain text", b"hello", "text/plain", 415),
+    ("form", b"email=a%40b.c&password=x", "application/x-www-form-urlencoded", 415),
+    ("no content type", b'{"a": 1}', "", 415),
+    ("JSON array", b"[]", "application/json", 422),
+    ("JSON string", b'"hello"', "application/json", 422),
+    ("JSON number", b"42", "application/json", 422),
+    ("JSON null", b"null", "application/json", 422),
+    ("JSON true", b"true", "application/json", 422),
+    ("unknown field", b'{"surprise": 1}', "application/json", 422),
+    ("2 MiB", json.dumps({"x": "a" * TWO_MIB}).encode(), "application/json", 413),
+]
+
+# Values no field of the API accepts.
+BAD_VALUES = [
+    None,
+    12345,
+    -1.5,
+    [],
+    ["a", {"b": None}],
+    {"nested": [{"junk": [None, {"deeper": []}]}]},
+    "x" * 100_000,
+]
+
+# A valid body per endpoint, so that one field at a time can be spoiled.
+VALID_BODIES = {
+    "/api/auth/register": {
+        "email": "new@example.test",
+        "password": "a long enough password",
+        "display_name": "New",
+        "time_zone": "UTC",
+    },
+    "/api/auth/login": {"email": "x@example.test", "password": "whatever it is"},
+    "/api/auth/password": {"current_password": "whatever", "new_password": "long enough new"},
+    "/api/me": {"display_name": "Changed"},
+    "/api/pairing/accept": {"code": "ABCD-EFGH"},
+}
+
+
+def assert_error_format(response, context):
+    assert 400 <= response.status_code < 500, (context, response.status_code, response.data[:300])
+    assert response.is_json, context
+    body = response.json
+    assert set(body) == {"error"}, context
+    assert isinstance(body["error"]["code"], str) and body["error"]["code"], context
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"], context
+    assert set(body["error"]) <= {"code", "message", "fields"}, context
+
+
+def openapi_properties(app, rule: str, method: str) -> dict:
+    """Return the request body properties the spec documents for an endpoint."""
+    spec = app.test_client().get("/api/openapi.json").json
+    path = rule.replace("<string:", "{").replace("<", "{").replace(">", "}")
+    operation = spec["paths"][path][method.lower()]
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if not content:
+        return {}
+    schema = content["schema"]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema.get("properties", {})
+
+
+@pytest.fixture
+def signed_in(make_couple, make_user):
+    """A solo user and a couple, so every endpoint has somebody to act."""
+    return make_user(), *make_couple()
+
+
+def test_raw_bad_bodies_on_every_endpoint(app, signed_in):
+    solo, alex, _ = signed_in
+    before = db_snapshot(app)
+    for user in (solo, alex):
+        for method, path in state_changing_endpoints(app):
+            for name, raw, content_type, status in RAW_BODIES:
+                headers = {"Content-Type": content_type} if content_type else {}
+                response = user.client.request(method, path, data=raw, headers=headers)
+                context = (method, path, name)
+                assert_error_format(response, context)
+                assert response.status_code == status, (context, response.json)
+    assert db_snapshot(app) == before
+    assert solo.me()["partner"] is None and alex.me()["partner"] is not None
+
+
+def test_each_field_with_wrong_types_and_sizes(app, signed_in):
+    solo, alex, _ = signed_in
+    before = db_snapshot(app)
+    checked = 0
+    for method, path, rule in api_endpoints(app):
+        if method == "GET":
+            continue
+        properties = openapi_properties(app, rule, method)
+        if not properties:
+            continue
+        valid = VALID_BODIES[path]
+        assert set(valid) <= set(properties), path
+        for field in properties:
+            for value in BAD_VALUES:
+                body = {**valid, field: value}
+                for user in (solo, alex):
+                    response = user.client.request(method, path, json=body)
+                    context = (method, path, field, repr(value)[:40])
+                    assert_error_format(response, context)
+                    assert response.status_code == 422, context
+                    assert field in response.json["error"]["fields"], (context, response.json)
+                    checked += 1
+        # Missing required fields are named too.
+        response = solo.client.request(method, path, json={})
+        assert_error_format(response, (method, path, "empty"))
+    assert checked > 100
+    assert db_snapshot(app) == before
+
+
+def test_unknown_api_route_and_wrong_method(client, make_user):
+    user = make_user()
+    for method in ("GET", "POST", "PUT", "DELETE"):
+        response = user.client.request(method, "/api/no/such/thing")
+        assert_error_format(response, method)
+        assert response.status_code == 404
+    response = user.client.request("PUT", "/api/me", json={})
+    assert_error_format(response, "PUT /api/me")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "PATCH"}
+    response = user.client.get("/api/auth/login")
+    assert response.status_code == 405
+    assert_error_format(response, "GET login")
+
+
+def test_every_endpoint_documents_its_errors_in_the_spec(app):
+    spec = app.test_client().get("/api/openapi.json").json
+    assert spec["components"]["schemas"]["Error"]["properties"]["error"]
