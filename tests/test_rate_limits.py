@@ -105,3 +105,20 @@ def test_invite_creation_and_attempts_are_limited_per_user(strict):
     blocked = sam.post("/api/pairing/accept", json={"code": code})
     assert_rate_limited(blocked)
     assert sam.get("/api/me").json["partner"] is None
+
+
+def test_guessing_the_current_password_is_limited(strict):
+    new = strict
+    api = new()
+    assert register(api, 1).status_code == 201
+    for _ in range(3):
+        wrong = api.post(
+            "/api/auth/password",
+            json={"current_password": "a wrong guess", "new_password": "another long one"},
+        )
+        assert wrong.status_code == 422
+    blocked = api.post(
+        "/api/auth/password",
+        json={"current_password": "long enough pw", "new_password": "another long one"},
+    )
+    assert_rate_limited(blocked)

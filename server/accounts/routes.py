@@ -92,6 +92,12 @@ def logout_all(_args):
 
 
 @blp.route("/auth/password", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LIMIT_LOGIN_PER_ACCOUNT"],
+    key_func=lambda: f"password-change:{current_user.get_id()}",
+    exempt_when=lambda: not current_user.is_authenticated,
+    deduct_when=lambda response: response.status_code == 422,
+)
 @login_required
 @blp.arguments(ChangePasswordSchema)
 @blp.response(204)

@@ -169,3 +169,50 @@ def test_partners_can_pair_again_after_unpairing(make_couple):
     code = invite(sam)["code"]
     assert accept(alex, code).status_code == 200
     assert alex.me()["partner"]["id"] == sam.id
+
+
+def test_two_people_racing_for_one_code_make_one_couple(make_user):
+    import threading
+
+    alex, sam, robin = make_user(), make_user(), make_user()
+    code = invite(alex)["code"]
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def attempt(user):
+        barrier.wait()
+        results[user.id] = accept(user, code).status_code
+
+    threads = [threading.Thread(target=attempt, args=(u,)) for u in (sam, robin)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results.values()) == [200, 409]
+    winner = sam if results[sam.id] == 200 else robin
+    loser = robin if winner is sam else sam
+    assert alex.me()["partner"]["id"] == winner.id
+    assert winner.me()["partner"]["id"] == alex.id
+    assert loser.me()["space"]["kind"] == "solo"
+
+
+def test_both_partners_unpairing_at_once_leaves_two_solo_spaces(app, make_couple):
+    import threading
+
+    alex, sam = make_couple()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def attempt(user):
+        barrier.wait()
+        results.append(user.client.post("/api/pairing/unpair").status_code)
+
+    threads = [threading.Thread(target=attempt, args=(u,)) for u in (alex, sam)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [200, 409]
+    assert alex.me()["space"]["kind"] == sam.me()["space"]["kind"] == "solo"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Space)) == 2
