@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import ApiClient
@@ -122,3 +124,30 @@ def test_guessing_the_current_password_is_limited(strict):
         json={"current_password": "long enough pw", "new_password": "another long one"},
     )
     assert_rate_limited(blocked)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set")
+def test_limits_kept_in_redis_are_shared_by_every_worker(app_factory):
+    import redis
+
+    url = os.environ["TEST_REDIS_URL"]
+    prefix = f"hearth-rl-test-{os.getpid()}"
+    settings = {
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "LIMIT_LOGIN_PER_IP": "3 per minute",
+    }
+    try:
+        # Two app instances stand for two gunicorn workers sharing one Redis.
+        first = ApiClient(app_factory(**settings).test_client())
+        body = {"email": "w@example.test", "password": "nope"}
+        for _ in range(3):
+            assert first.post("/api/auth/login", json=body).status_code == 401
+        second = ApiClient(app_factory(**settings).test_client())
+        assert_rate_limited(second.post("/api/auth/login", json=body))
+        # The counters really live in Redis.
+        assert any(redis.Redis.from_url(url).scan_iter(f"*{prefix}*"))
+    finally:
+        r = redis.Redis.from_url(url)
+        for key in r.scan_iter(f"*{prefix}*"):
+            r.delete(key)
