@@ -146,8 +146,8 @@ def test_limits_kept_in_redis_are_shared_by_every_worker(app_factory):
         second = ApiClient(app_factory(**settings).test_client())
         assert_rate_limited(second.post("/api/auth/login", json=body))
         # The counters really live in Redis.
-        assert any(redis.Redis.from_url(url).scan_iter(f"*{prefix}*"))
+        assert any(redis.Redis.from_url(url).scan_iter("LIMITS:*auth.login*"))
     finally:
         r = redis.Redis.from_url(url)
-        for key in r.scan_iter(f"*{prefix}*"):
+        for key in r.scan_iter("LIMITS:*auth.login*"):
             r.delete(key)
