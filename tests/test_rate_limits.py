@@ -131,10 +131,8 @@ def test_limits_kept_in_redis_are_shared_by_every_worker(app_factory):
     import redis
 
     url = os.environ["TEST_REDIS_URL"]
-    prefix = f"hearth-rl-test-{os.getpid()}"
     settings = {
         "RATELIMIT_STORAGE_URI": url,
-        "RATELIMIT_KEY_PREFIX": prefix,
         "LIMIT_LOGIN_PER_IP": "3 per minute",
     }
     try:
