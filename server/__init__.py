@@ -26,6 +26,11 @@ class HearthApi(Api):
         pass
 
 
+def register_kinds() -> None:
+    """Import the record kinds so that they register their mutators."""
+    from server import agreements, checkins, memories, promises, sharing  # noqa: F401
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the app: configuration from the environment, then the given overrides."""
     app = Flask(__name__, instance_relative_config=True)
@@ -70,8 +75,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from server.accounts.routes import blp as accounts_blp
     from server.spaces.routes import blp as pairing_blp
+    from server.sync.routes import blp as sync_blp
 
-    for blueprint in (accounts_blp, pairing_blp):
+    register_kinds()
+    for blueprint in (accounts_blp, pairing_blp, sync_blp):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}

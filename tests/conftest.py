@@ -18,10 +18,12 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ["HEARTH_ENV"] = "testing"
 
 from server import create_app
+from server.config import normalise_database_url
 from server.extensions import db, limiter
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-PG_SCHEMA = "hearth_test"
+# One schema per test process, so that two runs on one database do not collide.
+PG_SCHEMA = f"hearth_test_{os.getpid()}"
 PASSWORD = "a long enough password"
 
 # Limits high enough that ordinary tests never meet them; rate-limit tests lower them.
@@ -40,11 +42,9 @@ def _postgres_url(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     """Create an empty database and bring it to the newest migration."""
     if TEST_DATABASE_URL:
-        from server.config import normalise_database_url
-
         engine = sa.create_engine(normalise_database_url(TEST_DATABASE_URL))
         with engine.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
@@ -59,7 +59,12 @@ def database_url(tmp_path_factory) -> str:
 
         upgrade()
         db.engine.dispose()
-    return url
+    yield url
+    if TEST_DATABASE_URL:
+        engine = sa.create_engine(normalise_database_url(TEST_DATABASE_URL))
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 @pytest.fixture

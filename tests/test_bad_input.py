@@ -55,6 +55,14 @@ VALID_BODIES = {
     "/api/auth/password": {"current_password": "whatever", "new_password": "long enough new"},
     "/api/me": {"display_name": "Changed"},
     "/api/pairing/accept": {"code": "ABCD-EFGH"},
+    "/api/sync/push": {"client_id": "bad-input-client", "schema_version": 1, "mutations": []},
+    "/api/sync/pull": {"client_id": "bad-input-client", "cookie": None, "limit": 10},
+}
+
+# Bad values that happen to be valid for a field, per (path, field).
+ALSO_VALID = {
+    ("/api/sync/push", "mutations"): [[]],
+    ("/api/sync/pull", "cookie"): [None],
 }
 
 
@@ -117,6 +125,8 @@ def test_each_field_with_wrong_types_and_sizes(app, signed_in):
         assert set(valid) <= set(properties), path
         for field in properties:
             for value in BAD_VALUES:
+                if value in ALSO_VALID.get((path, field), []):
+                    continue
                 body = {**valid, field: value}
                 for user in (solo, alex):
                     response = user.client.request(method, path, json=body)

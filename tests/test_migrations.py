@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,9 +11,9 @@ from flask_migrate import downgrade, upgrade
 
 from server import create_app
 from server.extensions import db
-from tests.conftest import TEST_DATABASE_URL, _postgres_url
+from tests.conftest import PG_SCHEMA, TEST_DATABASE_URL, _postgres_url
 
-DRIFT_SCHEMA = "hearth_drift"
+DRIFT_SCHEMA = f"hearth_drift_{os.getpid()}"
 
 
 def fresh_database_url(tmp_path) -> str:
@@ -25,7 +27,7 @@ def fresh_database_url(tmp_path) -> str:
         conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {DRIFT_SCHEMA} CASCADE"))
         conn.execute(sa.text(f"CREATE SCHEMA {DRIFT_SCHEMA}"))
     engine.dispose()
-    return _postgres_url(base).replace("hearth_test", DRIFT_SCHEMA)
+    return _postgres_url(base).replace(PG_SCHEMA, DRIFT_SCHEMA)
 
 
 def differences(app) -> list:

@@ -22,6 +22,8 @@ class Space(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     # Bumped under this row's lock by every write into the space (see sync).
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Tombstones at or below this version may have been purged: older cookies get a reset.
+    purged_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -1,0 +1,210 @@
+"""The mutation registry: each domain registers its kinds and its mutators here.
+
+A mutator gets a MutationContext and its validated arguments, and changes
+records only through the context, which stamps every change with the push's
+version. It raises Rejected for anything not allowed; the push reports the
+reason and moves on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import marshmallow as ma
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
+
+from server.extensions import db
+from server.sync.models import PRIVATE, SHARED, Record
+
+if TYPE_CHECKING:
+    from server.accounts.models import User
+    from server.spaces.models import Space
+
+
+class Rejected(Exception):
+    """A mutation that is not allowed or not valid: rejected for good, with a reason."""
+
+    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields
+
+
+class Transient(Exception):
+    """A failure worth retrying later: the push stops and answers 503."""
+
+
+def local_today(user: User, now: datetime) -> date:
+    """Return the user's local date at `now`."""
+    return now.astimezone(ZoneInfo(user.time_zone)).date()
+
+
+@dataclass
+class MutationContext:
+    user: User
+    partner: User | None
+    space: Space
+    version: int
+    now: datetime
+    changed: list[Record] = field(default_factory=list)
+
+    def today(self, user: User | None = None) -> date:
+        """The local date of the user (by default the one pushing)."""
+        return local_today(user or self.user, self.now)
+
+    def require_couple(self) -> User:
+        """Reject unless the user is paired; return the partner."""
+        if self.partner is None:
+            raise Rejected("needs_partner", "This needs a partner: pair first.")
+        return self.partner
+
+    def find(self, kind: str, record_id: uuid.UUID) -> Record | None:
+        """Return the record of this space with this id and kind, whoever may see it."""
+        record = db.session.get(Record, (self.space.id, record_id))
+        if record is None or record.kind != kind:
+            return None
+        return record
+
+    def get(self, kind: str, record_id: uuid.UUID, *, allow_tombstone: bool = False) -> Record:
+        """Return a record the user may see, or reject as not found (never revealing it)."""
+        record = self.find(kind, record_id)
+        if (
+            record is None
+            or not record.visible_to(self.user.id)
+            or (record.tombstone and not allow_tombstone)
+        ):
+            raise Rejected("not_found", f"No such {kind}.")
+        return record
+
+    def writable(self, kind: str, record_id: uuid.UUID) -> Record:
+        """Return a record the user may see and that is not an archived copy."""
+        record = self.get(kind, record_id)
+        if record.archived:
+            raise Rejected("archived", "This is an archived copy and cannot change.")
+        return record
+
+    def create(
+        self,
+        kind: str,
+        record_id: uuid.UUID,
+        *,
+        data: dict[str, Any],
+        visibility: str = SHARED,
+        state: str | None = None,
+        due_on: date | None = None,
+    ) -> Record:
+        """Add a new record authored by the user."""
+        record = Record(
+            space_id=self.space.id,
+            id=record_id,
+            kind=kind,
+            author_id=self.user.id,
+            visibility=visibility,
+            ever_shared=visibility == SHARED,
+            archived=False,
+            tombstone=False,
+            version=self.version,
+            state=state,
+            due_on=due_on,
+            created_at=self.now,
+            updated_at=self.now,
+            data=data,
+        )
+        db.session.add(record)
+        self.changed.append(record)
+        return record
+
+    def touch(self, record: Record) -> None:
+        """Mark the record changed by this push (call after every change)."""
+        record.version = self.version
+        record.updated_at = self.now
+        if record.visibility == SHARED:
+            record.ever_shared = True
+        flag_modified(record, "data")
+        if record not in self.changed:
+            self.changed.append(record)
+
+    def bury(self, record: Record) -> None:
+        """Turn the record into a tombstone: its content is gone for good."""
+        record.tombstone = True
+        record.data = {}
+        record.state = None
+        record.due_on = None
+        record.deleted_at = record.deleted_at or self.now
+        self.touch(record)
+
+    def set_visibility(self, record: Record, visibility: str) -> None:
+        """Let the author share or unshare a record."""
+        if visibility not in (SHARED, PRIVATE):
+            raise Rejected("invalid", "Visibility is shared or private.")
+        if record.author_id != self.user.id:
+            raise Rejected("not_author", "Only the author can change who sees this.")
+        record.visibility = visibility
+
+
+MutatorFn = Callable[[MutationContext, dict[str, Any]], None]
+
+
+@dataclass
+class Mutator:
+    name: str
+    schema: ma.Schema
+    fn: MutatorFn
+
+
+MUTATORS: dict[str, Mutator] = {}
+# Per kind: a function adding derived fields to a record's value (or None).
+PRESENTERS: dict[str, Callable[[Record], dict[str, Any]] | None] = {}
+
+
+def mutator(name: str, schema: type[ma.Schema]) -> Callable[[MutatorFn], MutatorFn]:
+    """Register a mutator under its name, with the schema of its arguments."""
+
+    def register(fn: MutatorFn) -> MutatorFn:
+        if name in MUTATORS:
+            raise RuntimeError(f"mutator {name} registered twice")
+        MUTATORS[name] = Mutator(name, schema(), fn)
+        return fn
+
+    return register
+
+
+def kind(name: str, present: Callable[[Record], dict[str, Any]] | None = None) -> None:
+    """Register a record kind, with an optional presenter of derived fields."""
+    PRESENTERS[name] = present
+
+
+def record_value(record: Record) -> dict[str, Any]:
+    """Return the record as a client sees it: common fields, kind fields, derived fields."""
+    value: dict[str, Any] = {
+        "id": str(record.id),
+        "kind": record.kind,
+        "space_id": str(record.space_id),
+        "author_id": str(record.author_id),
+        "visibility": record.visibility,
+        "archived": record.archived,
+        "version": record.version,
+        "deleted": record.deleted_at is not None,
+        "deleted_at": record.deleted_at.isoformat() if record.deleted_at else None,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+    }
+    value.update(record.data)
+    present = PRESENTERS.get(record.kind)
+    if present is not None:
+        value.update(present(record))
+    return value
+
+
+def records_of(space_id: uuid.UUID, kind_name: str):
+    """Select the live records of one kind in a space."""
+    return select(Record).where(
+        Record.space_id == space_id, Record.kind == kind_name, Record.tombstone.is_(False)
+    )

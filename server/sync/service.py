@@ -1,0 +1,239 @@
+"""Push and pull: the server side of the sync protocol (DESIGN §4)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import marshmallow as ma
+from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from server.accounts.models import User
+from server.db import utcnow, write_transaction
+from server.errors import ApiError
+from server.extensions import db
+from server.spaces.models import Space
+from server.spaces.service import partner_of
+from server.sync import cookie as cookies
+from server.sync.models import SHARED, Record, SyncClient
+from server.sync.registry import MUTATORS, MutationContext, Rejected, Transient, record_value
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_ATTEMPTS = 10
+
+
+class Retry(Exception):
+    """Start the whole transaction again (serialization failure, a space that moved)."""
+
+
+def _is_serialization_failure(error: DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code in {"40001", "40P01"}
+
+
+def with_retries(attempt: Callable[[], T]) -> T:
+    """Run a transaction, again on serialization failures, with a little jittered backoff."""
+    for n in range(MAX_ATTEMPTS):
+        try:
+            return attempt()
+        except Retry:
+            pass
+        except DBAPIError as error:
+            if not _is_serialization_failure(error):
+                raise
+        db.session.rollback()
+        time.sleep(random.uniform(0, 0.005 * 2**n))
+    raise ApiError(503, "busy", "The server is busy. Try again.", headers={"Retry-After": "1"})
+
+
+@contextmanager
+def read_transaction() -> Iterator[None]:
+    """One consistent snapshot for a whole read (REPEATABLE READ on PostgreSQL)."""
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    try:
+        yield
+    finally:
+        db.session.rollback()
+
+
+def lock_space(space_id: uuid.UUID) -> int | None:
+    """Take the space's row lock by bumping its version; return the new version."""
+    return db.session.execute(
+        update(Space)
+        .where(Space.id == space_id)
+        .values(version=Space.version + 1)
+        .returning(Space.version)
+    ).scalar()
+
+
+def _client_for(user: User, client_id: str, *, create: bool, lock: bool = False):
+    query = select(SyncClient).where(SyncClient.id == client_id)
+    if lock:
+        query = query.with_for_update()
+    client = db.session.scalar(query)
+    if client is not None and client.user_id != user.id:
+        raise ApiError(403, "client_not_yours", "This client id belongs to another account.")
+    if client is None and create:
+        client = SyncClient(id=client_id, user_id=user.id, last_mutation_id=0)
+        db.session.add(client)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:
+            raise Retry() from None
+    return client
+
+
+def _apply(ctx: MutationContext, mutation: dict[str, Any]) -> dict[str, Any]:
+    """Apply one mutation in its own savepoint; return its result."""
+    spec = MUTATORS.get(mutation["name"])
+    try:
+        if spec is None:
+            raise Rejected("unknown_mutation", f"Unknown mutation {mutation['name']!r}.")
+        try:
+            args = spec.schema.load(mutation["args"])
+        except ma.ValidationError as error:
+            from server.errors import flatten_messages
+
+            raise Rejected(
+                "invalid", "Some arguments are not valid.", flatten_messages(error.messages)
+            ) from None
+        with db.session.begin_nested():
+            spec.fn(ctx, args)
+            db.session.flush()
+    except Rejected as rejection:
+        error = {"code": rejection.code, "message": rejection.message}
+        if rejection.fields:
+            error["fields"] = rejection.fields
+        return {"id": mutation["id"], "status": "rejected", "error": error}
+    return {"id": mutation["id"], "status": "applied"}
+
+
+def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dict[str, Any]:
+    transient = False
+    with write_transaction(repeatable_read=True):
+        user = db.session.get(User, user_id, populate_existing=True)
+        version = lock_space(user.space_id)
+        if version is None:
+            raise Retry()  # the space was replaced by a pairing or unpairing meanwhile
+        space = db.session.get(Space, user.space_id, populate_existing=True)
+        client = _client_for(user, client_id, create=True, lock=True)
+        ctx = MutationContext(
+            user=user, partner=partner_of(user), space=space, version=version, now=utcnow()
+        )
+        results = []
+        for mutation in mutations:
+            if mutation["id"] <= client.last_mutation_id:
+                continue  # already applied: a retried request changes nothing
+            if mutation["id"] != client.last_mutation_id + 1:
+                break  # a gap: wait for the missing mutations
+            try:
+                results.append(_apply(ctx, mutation))
+            except (Transient, OperationalError) as error:
+                if isinstance(error, DBAPIError) and _is_serialization_failure(error):
+                    raise
+                log.warning("transient failure in mutation %s: %s", mutation["name"], type(error))
+                transient = True
+                break
+            client.last_mutation_id = mutation["id"]
+        client.last_seen_at = ctx.now
+        last = client.last_mutation_id
+    if transient:
+        raise ApiError(
+            503,
+            "transient",
+            "A change could not be saved just now; the ones before it were. Try again.",
+            headers={"Retry-After": "2"},
+        )
+    return {"last_mutation_id": last, "results": results}
+
+
+def push(user: User, client_id: str, schema_version: int, mutations: list[dict]) -> dict:
+    """Apply a client's mutations in order, each at most once."""
+    if schema_version != cookies.SCHEMA_VERSION:
+        raise ApiError(
+            409, "schema_mismatch", "This version of the app is out of date: reload it to update."
+        )
+    user_id = user.id
+    return with_retries(lambda: _push_once(user_id, client_id, mutations))
+
+
+def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
+    with read_transaction():
+        user = db.session.get(User, user_id, populate_existing=True)
+        space = db.session.get(Space, user.space_id, populate_existing=True)
+        if space is None:
+            raise Retry()
+        client = _client_for(user, client_id, create=False)
+        cookie = cookies.decode(cookie_text)
+        reset = (
+            cookie is None
+            or cookie.space_id != space.id
+            or cookie.schema != cookies.SCHEMA_VERSION
+            or (cookie.baseline is None and cookie.version < space.purged_version)
+        )
+        if reset:
+            cookie = cookies.Cookie(space.id, 0, None, baseline=space.version)
+        assert cookie is not None
+        visible = or_(Record.author_id == user.id, Record.visibility == SHARED)
+        if cookie.baseline is None:
+            shown = or_(visible, Record.ever_shared)
+        else:
+            # A snapshot skips what the client cannot have: tombstones and unshared
+            # records from before it started; later changes come as they are.
+            shown = or_(
+                and_(visible, Record.tombstone.is_(False)),
+                and_(Record.version > cookie.baseline, or_(visible, Record.ever_shared)),
+            )
+        if cookie.after_id is None:
+            after = Record.version > cookie.version
+        else:
+            after = tuple_(Record.version, Record.id) > tuple_(cookie.version, cookie.after_id)
+        rows = db.session.scalars(
+            select(Record)
+            .where(Record.space_id == space.id, after, shown)
+            .order_by(Record.version, Record.id)
+            .limit(limit + 1)
+        ).all()
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        patch = []
+        for record in rows:
+            if record.tombstone or not record.visible_to(user.id):
+                patch.append({"op": "del", "kind": record.kind, "id": str(record.id)})
+            else:
+                patch.append(
+                    {
+                        "op": "put",
+                        "kind": record.kind,
+                        "id": str(record.id),
+                        "value": record_value(record),
+                    }
+                )
+        if has_more:
+            last = rows[-1]
+            next_cookie = cookies.Cookie(space.id, last.version, last.id, cookie.baseline)
+        else:
+            next_cookie = cookies.Cookie(space.id, space.version, None)
+        return {
+            "cookie": cookies.encode(next_cookie),
+            "last_mutation_id": client.last_mutation_id if client else 0,
+            "reset": reset,
+            "patch": patch,
+            "has_more": has_more,
+        }
+
+
+def pull(user: User, client_id: str, cookie_text: str | None, limit: int) -> dict:
+    """Return what changed for this user since the cookie (or a snapshot, with reset)."""
+    user_id = user.id
+    return with_retries(lambda: _pull_once(user_id, client_id, cookie_text, limit))
