@@ -63,7 +63,7 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
         flat: dict[str, str] = {}
         for key, value in messages.items():
             name = str(key)
-            if name in {"json", "_schema"} and not prefix:
+            if name == "_schema" or (name == "json" and not prefix):
                 name = ""
             path = f"{prefix}.{name}" if prefix and name else (name or prefix)
             flat.update(flatten_messages(value, path))

@@ -140,7 +140,11 @@ def test_each_field_with_wrong_types_and_sizes(app, signed_in):
                         assert response.status_code == other, context
                         continue
                     assert response.status_code == 422, context
-                    assert field in response.json["error"]["fields"], (context, response.json)
+                    named = response.json["error"]["fields"]
+                    assert any(k == field or k.startswith(f"{field}.") for k in named), (
+                        context,
+                        named,
+                    )
                     checked += 1
         # Missing required fields are named too.
         response = solo.client.request(method, path, json={})
