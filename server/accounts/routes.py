@@ -16,6 +16,7 @@ from server.accounts.schemas import (
     MeSchema,
     ProfileSchema,
     RegisterSchema,
+    SessionSchema,
     UserEnvelopeSchema,
 )
 from server.errors import ApiError
@@ -121,6 +122,14 @@ def devices():
 def end_device(_args, device_id):
     """Sign out one device."""
     service.end_device(current_user, device_id)
+
+
+@blp.route("/auth/session", methods=["GET"])
+@login_required
+@blp.response(200, SessionSchema)
+def session_info():
+    """Tell whether this session is signed in, and as whom (cheap)."""
+    return {"user_id": current_user.id}
 
 
 @blp.route("/me", methods=["GET"])

@@ -88,3 +88,7 @@ class DeviceSchema(BaseSchema):
 
 class DeviceListSchema(BaseSchema):
     devices = fields.List(fields.Nested(DeviceSchema), required=True)
+
+
+class SessionSchema(BaseSchema):
+    user_id = fields.UUID(required=True)

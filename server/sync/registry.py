@@ -160,6 +160,8 @@ class Mutator:
 
 
 MUTATORS: dict[str, Mutator] = {}
+# Run at the start of every push, under the space lock (e.g. promises turning missed).
+BEFORE_PUSH: list[Callable[[MutationContext], None]] = []
 # Per kind: a function adding derived fields to a record's value (or None).
 PRESENTERS: dict[str, Callable[[Record], dict[str, Any]] | None] = {}
 
@@ -174,6 +176,12 @@ def mutator(name: str, schema: type[ma.Schema]) -> Callable[[MutatorFn], Mutator
         return fn
 
     return register
+
+
+def before_push(fn: Callable[[MutationContext], None]) -> Callable[[MutationContext], None]:
+    """Register a function run with the context at the start of every push."""
+    BEFORE_PUSH.append(fn)
+    return fn
 
 
 def kind(name: str, present: Callable[[Record], dict[str, Any]] | None = None) -> None:

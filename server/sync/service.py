@@ -22,7 +22,14 @@ from server.spaces.models import Space
 from server.spaces.service import partner_of
 from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
-from server.sync.registry import MUTATORS, MutationContext, Rejected, Transient, record_value
+from server.sync.registry import (
+    BEFORE_PUSH,
+    MUTATORS,
+    MutationContext,
+    Rejected,
+    Transient,
+    record_value,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -130,6 +137,8 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
         ctx = MutationContext(
             user=user, partner=partner_of(user), space=space, version=version, now=utcnow()
         )
+        for hook in BEFORE_PUSH:
+            hook(ctx)
         results = []
         for mutation in mutations:
             if mutation["id"] <= client.last_mutation_id:
