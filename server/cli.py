@@ -17,3 +17,16 @@ def init_app(app: Flask) -> None:
         store = current_store(app)
         count = store.purge_expired() if hasattr(store, "purge_expired") else 0
         click.echo(f"purged {count} expired sessions")
+
+    @app.cli.command("maintain")
+    def maintain() -> None:
+        """Expire old soft deletes, purge old tombstones, mark overdue promises (run daily)."""
+        from server.sync import maintenance
+
+        report = maintenance.run()
+        store = current_store(app)
+        sessions = store.purge_expired() if hasattr(store, "purge_expired") else 0
+        click.echo(
+            f"buried {report.buried} expired deletions, purged {report.purged} tombstones, "
+            f"changed {report.spaces} spaces, purged {sessions} expired sessions"
+        )

@@ -13,12 +13,17 @@ KIND = "checkin"
 FIELDS = ("day", "mood", "trust", "feelings", "need", "gratitude", "note")
 EARLIEST_DAY = date(2000, 1, 1)
 
-kind(KIND)
-
 
 def checkin_id(space_id: uuid.UUID, author_id: uuid.UUID, day: date) -> uuid.UUID:
     """The one id of an author's check-in of a day: two offline devices agree on it."""
     return uuid.uuid5(space_id, f"{author_id}:{day.isoformat()}")
+
+
+def _rekey(record, space_id: uuid.UUID) -> uuid.UUID:
+    return checkin_id(space_id, record.author_id, date.fromisoformat(record.data["day"]))
+
+
+kind(KIND, rekey=_rekey)
 
 
 @mutator("checkin.save", SaveSchema)

@@ -14,6 +14,7 @@ from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
 from server.spaces.models import COUPLE, SOLO, Invite, Space
+from server.sync import moves
 
 if TYPE_CHECKING:
     from server.accounts.models import User
@@ -125,6 +126,7 @@ def accept_invite(user: User, typed_code: str) -> tuple[Space, User]:
         couple = Space(kind=COUPLE, version=0)
         db.session.add(couple)
         db.session.flush()
+        moves.on_pair(couple.id, [space.id for space in old_spaces])
         user.space_id = inviter.space_id = couple.id
         invite.used_at, invite.used_by_id = now, user.id
         db.session.execute(
@@ -153,10 +155,13 @@ def unpair(user: User) -> Space:
         _lock_users(*members)
         if user.space_id != couple.id:
             raise ApiError(409, "not_paired", "You are not paired.")
+        new_spaces = {}
         for member in members:
-            solo = create_solo_space()
-            db.session.flush()
-            member.space_id = solo.id
+            new_spaces[member.id] = create_solo_space()
+        db.session.flush()
+        moves.on_unpair(couple.id, {m: space.id for m, space in new_spaces.items()})
+        for member in members:
+            member.space_id = new_spaces[member.id].id
         db.session.flush()
         db.session.delete(couple)
     db.session.refresh(user)

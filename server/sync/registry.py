@@ -164,6 +164,8 @@ MUTATORS: dict[str, Mutator] = {}
 BEFORE_PUSH: list[Callable[[MutationContext], None]] = []
 # Per kind: a function adding derived fields to a record's value (or None).
 PRESENTERS: dict[str, Callable[[Record], dict[str, Any]] | None] = {}
+# Per kind whose ids depend on the space: the id a record takes in another space.
+REKEYERS: dict[str, Callable[[Record, uuid.UUID], uuid.UUID]] = {}
 
 
 def mutator(name: str, schema: type[ma.Schema]) -> Callable[[MutatorFn], MutatorFn]:
@@ -184,9 +186,15 @@ def before_push(fn: Callable[[MutationContext], None]) -> Callable[[MutationCont
     return fn
 
 
-def kind(name: str, present: Callable[[Record], dict[str, Any]] | None = None) -> None:
-    """Register a record kind, with an optional presenter of derived fields."""
+def kind(
+    name: str,
+    present: Callable[[Record], dict[str, Any]] | None = None,
+    rekey: Callable[[Record, uuid.UUID], uuid.UUID] | None = None,
+) -> None:
+    """Register a record kind, with an optional presenter of derived fields and re-keyer."""
     PRESENTERS[name] = present
+    if rekey is not None:
+        REKEYERS[name] = rekey
 
 
 def record_value(record: Record) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import marshmallow as ma
-from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from server.accounts.models import User
@@ -22,6 +22,7 @@ from server.spaces.models import Space
 from server.spaces.service import partner_of
 from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
+from server.sync.moves import lock_space
 from server.sync.registry import (
     BEFORE_PUSH,
     MUTATORS,
@@ -72,16 +73,6 @@ def read_transaction() -> Iterator[None]:
         db.session.rollback()
 
 
-def lock_space(space_id: uuid.UUID) -> int | None:
-    """Take the space's row lock by bumping its version; return the new version."""
-    return db.session.execute(
-        update(Space)
-        .where(Space.id == space_id)
-        .values(version=Space.version + 1)
-        .returning(Space.version)
-    ).scalar()
-
-
 def _client_for(user: User, client_id: str, *, create: bool, lock: bool = False):
     query = select(SyncClient).where(SyncClient.id == client_id)
     if lock:
@@ -125,7 +116,21 @@ def _apply(ctx: MutationContext, mutation: dict[str, Any]) -> dict[str, Any]:
     return {"id": mutation["id"], "status": "applied"}
 
 
+def _already_applied(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> int | None:
+    """Return last_mutation_id when the push has nothing new (a retry), else None."""
+    client = db.session.get(SyncClient, client_id)
+    db.session.rollback()
+    if client is None or client.user_id != user_id:
+        return None
+    if all(m["id"] <= client.last_mutation_id for m in mutations):
+        return client.last_mutation_id
+    return None
+
+
 def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dict[str, Any]:
+    last = _already_applied(user_id, client_id, mutations)
+    if last is not None:
+        return {"last_mutation_id": last, "results": []}  # nothing to do: no lock, no version
     transient = False
     with write_transaction(repeatable_read=True):
         user = db.session.get(User, user_id, populate_existing=True)
