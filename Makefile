@@ -25,6 +25,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+## Benchmark sync against the budgets of DESIGN §8 (PostgreSQL when reachable, else SQLite).
+bench-sync: $(STAMP)
+	$(BIN)/python bench/sync_bench.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -74,11 +74,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         },
     )
     from server.accounts.routes import blp as accounts_blp
+    from server.promises.routes import blp as promises_blp
     from server.spaces.routes import blp as pairing_blp
     from server.sync.routes import blp as sync_blp
 
     register_kinds()
-    for blueprint in (accounts_blp, pairing_blp, sync_blp):
+    for blueprint in (accounts_blp, pairing_blp, sync_blp, promises_blp):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}

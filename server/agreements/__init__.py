@@ -1,1 +1,3 @@
-"""Placeholder until the kind is written."""
+"""Agreements: boundaries both partners accept, revised without ever overwriting each other."""
+
+from server.agreements import service  # noqa: F401  (registers the mutators)

@@ -1,1 +1,3 @@
-"""Placeholder until the kind is written."""
+"""Promises: small commitments, kept or missed, and each partner's track record."""
+
+from server.promises import service  # noqa: F401  (registers the mutators)

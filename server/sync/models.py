@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, String, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import UtcDateTime, utcnow
 from server.extensions import db
+
+# Written out literally so that the partial index below serves queries that repeat it.
+OPEN_PROMISE = "kind = 'promise' AND state = 'open'"
 
 SHARED = "shared"
 PRIVATE = "private"
@@ -48,6 +51,14 @@ class Record(db.Model):
     __table_args__ = (
         Index("ix_records_space_version", "space_id", "version", "id"),
         Index("ix_records_tombstone_updated", "tombstone", "updated_at"),
+        # Every push looks for overdue promises under the space lock: keep that lookup tiny.
+        Index(
+            "ix_records_open_promises",
+            "space_id",
+            "due_on",
+            postgresql_where=text(OPEN_PROMISE),
+            sqlite_where=text(OPEN_PROMISE),
+        ),
     )
 
     def visible_to(self, user_id: uuid.UUID) -> bool:

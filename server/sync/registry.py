@@ -100,7 +100,9 @@ class MutationContext:
         state: str | None = None,
         due_on: date | None = None,
     ) -> Record:
-        """Add a new record authored by the user."""
+        """Add a new record authored by the user; an id in use (any kind) is rejected."""
+        if db.session.get(Record, (self.space.id, record_id)) is not None:
+            raise Rejected("exists", "Something with this id exists already.", {"id": "In use."})
         record = Record(
             space_id=self.space.id,
             id=record_id,

@@ -183,10 +183,8 @@ def push(user: User, client_id: str, schema_version: int, mutations: list[dict])
 
 def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
     with read_transaction():
-        user = db.session.get(User, user_id, populate_existing=True)
-        space = db.session.get(Space, user.space_id, populate_existing=True)
-        if space is None:
-            raise Retry()
+        user = db.session.get(User, user_id, populate_existing=True)  # with its space, joined
+        space = user.space
         client = _client_for(user, client_id, create=False)
         cookie = cookies.decode(cookie_text)
         reset = (

@@ -365,3 +365,28 @@ def test_a_push_of_more_than_100_mutations_is_refused(make_user):
     assert response.status_code == 422
     with user.client.raw.application.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SyncClient)) == 0
+
+
+def test_a_retry_overlapping_new_mutations_applies_only_the_new_ones(make_user, device):
+    user = make_user()
+    d = device(user)
+    for day in days(2):
+        d.mutate("checkin.save", **checkin_args(day))
+    first = d.push_request(list(d.outbox))
+    assert first.json["last_mutation_id"] == 2
+    d.pull()
+    versions = {r["id"]: r["version"] for r in d.records.values()}
+    # The response was lost; meanwhile a third change was queued: all three go again.
+    d.mutate("checkin.save", **checkin_args(days(3)[2]))
+    batch = [
+        {"id": n, "name": "checkin.save", "args": checkin_args(day)}
+        for n, day in enumerate(days(3), start=1)
+    ]
+    retry = d.push_request(batch)
+    assert retry.json["last_mutation_id"] == 3
+    assert [r["id"] for r in retry.json["results"]] == [3]
+    d.outbox = []
+    d.pull()
+    assert len(d.records) == 3
+    for record_id, version in versions.items():
+        assert d.records[record_id]["version"] == version  # not written again

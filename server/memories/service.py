@@ -1,0 +1,195 @@
+"""Memory mutators: both partners edit shared memories field by field.
+
+Concurrent edits of different fields merge; on the same field the later write
+wins and the value it replaced is kept in the memory's history. Photos are an
+add-wins set keyed by blob hash. Delete is soft and restorable for 30 days.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from server.memories.schemas import (
+    AddPhotoSchema,
+    IdSchema,
+    RemovePhotoSchema,
+    SaveSchema,
+)
+from server.sync.models import SHARED, Record
+from server.sync.registry import MutationContext, Rejected, kind, mutator
+
+KIND = "memory"
+FIELDS = ("title", "story", "happened_on", "place", "tags")
+DEFAULTS: dict[str, Any] = {"title": "", "story": "", "happened_on": None, "place": "", "tags": []}
+MAX_HISTORY = 100
+MAX_PHOTOS = 50
+RESTORABLE_FOR = timedelta(days=30)
+
+
+def present(record: Record) -> dict[str, Any]:
+    """Tell the client until when a deleted memory can be restored."""
+    if record.deleted_at is None:
+        return {"restorable_until": None}
+    return {"restorable_until": (record.deleted_at + RESTORABLE_FOR).isoformat()}
+
+
+kind(KIND, present)
+
+
+def _stored(name: str, value: Any) -> Any:
+    """Return a field's value as the JSON data keeps it."""
+    if name == "happened_on" and value is not None:
+        return value.isoformat()
+    return value
+
+
+def _create(ctx: MutationContext, record_id: uuid.UUID, changes: dict[str, Any]) -> None:
+    """Add a memory authored by the user, with the fields sent and defaults for the rest."""
+    if not changes.get("title"):
+        raise Rejected(
+            "invalid",
+            "A new memory needs a title.",
+            {"fields.title": "Missing data for required field."},
+        )
+    user_id = str(ctx.user.id)
+    written = [name for name in FIELDS if name in changes]
+    data: dict[str, Any] = {
+        **copy.deepcopy(DEFAULTS),
+        **{name: _stored(name, changes[name]) for name in written},
+        "photos": [],
+        "field_versions": {name: ctx.version for name in written},
+        "field_authors": {name: user_id for name in written},
+        "history": [],
+    }
+    ctx.create(KIND, record_id, data=data, visibility=changes.get("visibility", SHARED))
+
+
+def _write_fields(
+    ctx: MutationContext, data: dict[str, Any], changes: dict[str, Any], base: dict[str, Any]
+) -> bool:
+    """Write the sent fields into `data`, keeping what they replace; tell whether any changed."""
+    user_id = str(ctx.user.id)
+    versions: dict[str, int] = data.setdefault("field_versions", {})
+    authors: dict[str, str] = data.setdefault("field_authors", {})
+    history: list[dict[str, Any]] = data.setdefault("history", [])
+    changed = False
+    for name in FIELDS:
+        if name not in changes:
+            continue
+        value = _stored(name, changes[name])
+        if value == data.get(name):
+            continue  # nothing would be lost or gained: not an edit, not a conflict
+        current = versions.get(name) or 0
+        # A field never written holds only its default: nobody's words to keep.
+        if current:
+            history.append(
+                {
+                    "field": name,
+                    "value": data.get(name),
+                    "by": authors.get(name),
+                    "at": ctx.now.isoformat(),
+                    "replaced_by": user_id,
+                    # The writer had not seen the value it replaces: it still wins, being later.
+                    "conflict": (base.get(name) or 0) != current,
+                }
+            )
+        data[name] = value
+        versions[name] = ctx.version
+        authors[name] = user_id
+        changed = True
+    del history[:-MAX_HISTORY]
+    return changed
+
+
+@mutator("memory.save", SaveSchema)
+def save(ctx: MutationContext, args: dict[str, Any]) -> None:
+    """Create a memory, or edit the fields sent of one I can see."""
+    changes: dict[str, Any] = args["changes"]
+    if ctx.find(KIND, args["id"]) is None:
+        _create(ctx, args["id"], changes)
+        return
+    record = ctx.writable(KIND, args["id"])
+    changed = False
+    if "visibility" in changes:
+        # Before any field is written, so a partner's attempt changes nothing.
+        before = record.visibility
+        ctx.set_visibility(record, changes["visibility"])
+        changed = record.visibility != before
+    data = copy.deepcopy(record.data)
+    if _write_fields(ctx, data, changes, args["base"]):
+        record.data = data
+        changed = True
+    # A deleted memory keeps the edits, so that restoring it brings them back.
+    if changed:
+        ctx.touch(record)
+
+
+@mutator("memory.add_photo", AddPhotoSchema)
+def add_photo(ctx: MutationContext, args: dict[str, Any]) -> None:
+    """Add a photo to a memory, or update its caption if it is there already."""
+    record = ctx.writable(KIND, args["id"])
+    photo = args["photo"]
+    photos: list[dict[str, Any]] = copy.deepcopy(record.data.get("photos", []))
+    existing = next((p for p in photos if p["hash"] == photo["hash"]), None)
+    if existing is not None:
+        if "caption" in photo:
+            existing["caption"] = photo["caption"]
+        # Adding again is a fresh add: it must win over a remove that had not seen it.
+        existing["added_version"] = ctx.version
+    else:
+        if len(photos) >= MAX_PHOTOS:
+            raise Rejected(
+                "too_many",
+                f"A memory holds at most {MAX_PHOTOS} photos.",
+                {"photo": f"At most {MAX_PHOTOS} photos."},
+            )
+        photos.append(
+            {
+                "hash": photo["hash"],
+                "caption": photo.get("caption", ""),
+                "added_by": str(ctx.user.id),
+                "added_version": ctx.version,
+            }
+        )
+    record.data = {**record.data, "photos": photos}
+    ctx.touch(record)
+
+
+@mutator("memory.remove_photo", RemovePhotoSchema)
+def remove_photo(ctx: MutationContext, args: dict[str, Any]) -> None:
+    """Remove a photo from a memory, unless someone added it after I last looked."""
+    record = ctx.writable(KIND, args["id"])
+    photos: list[dict[str, Any]] = record.data.get("photos", [])
+    seen = args.get("seen_version")
+    kept = [
+        p
+        for p in photos
+        if p["hash"] != args["hash"] or (seen is not None and p["added_version"] > seen)
+    ]
+    if len(kept) != len(photos):
+        record.data = {**record.data, "photos": kept}
+        ctx.touch(record)
+
+
+@mutator("memory.delete", IdSchema)
+def delete(ctx: MutationContext, args: dict[str, Any]) -> None:
+    """Move a memory to the bin, from where it can be restored for 30 days."""
+    record = ctx.writable(KIND, args["id"])
+    if record.deleted_at is None:
+        record.deleted_at = ctx.now
+        ctx.touch(record)
+
+
+@mutator("memory.restore", IdSchema)
+def restore(ctx: MutationContext, args: dict[str, Any]) -> None:
+    """Bring a deleted memory back, within 30 days of its deletion."""
+    record = ctx.writable(KIND, args["id"])
+    if record.deleted_at is None:
+        return
+    if ctx.now - record.deleted_at > RESTORABLE_FOR:
+        raise Rejected("too_late", "This memory was deleted more than 30 days ago.")
+    record.deleted_at = None
+    ctx.touch(record)

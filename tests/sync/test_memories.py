@@ -1,0 +1,352 @@
+"""Memories: both partners edit, field by field; photos add-wins; soft delete for 30 days."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from server.db import utcnow
+from server.extensions import db
+from server.sync.models import Record
+from tests.sync.client import SyncTestClient, server_view
+
+ORDERS = ["alex_first", "sam_first"]
+
+
+def photo_hash(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def create(dev, **fields) -> str:
+    """Queue a new memory on a device; return its id."""
+    memory_id = str(uuid.uuid4())
+    dev.mutate("memory.save", id=memory_id, fields={"title": "Our first trip", **fields})
+    return memory_id
+
+
+def edit(dev, memory: dict, **fields) -> int:
+    """Queue an edit of the fields given, based on the memory as this device last saw it."""
+    base = {name: memory["field_versions"].get(name, 0) for name in fields}
+    return dev.mutate("memory.save", id=memory["id"], fields=fields, base=base)
+
+
+def memory_on(dev) -> dict:
+    [memory] = dev.of_kind("memory")
+    return memory
+
+
+def without_time(history: list[dict]) -> list[dict]:
+    return [{k: v for k, v in entry.items() if k != "at"} for entry in history]
+
+
+def sync_everyone(first, second) -> None:
+    """Both devices come back online, one after the other, then catch up."""
+    first.sync()
+    second.sync()
+    first.pull()
+    second.pull()
+
+
+@dataclass
+class Couple:
+    """Alex and Sam, each with one device."""
+
+    app: Any
+    alex: Any
+    sam: Any
+    a: SyncTestClient
+    s: SyncTestClient
+
+    def assert_converged(self) -> None:
+        """Both devices hold exactly what the server holds for each partner."""
+        alex_view = server_view(self.app, self.alex.id)
+        assert self.a.records == self.s.records == alex_view == server_view(self.app, self.sam.id)
+
+
+def backdate_deletion(app, memory_id: str, days: int) -> None:
+    with app.app_context():
+        record = db.session.scalar(db.select(Record).where(Record.id == uuid.UUID(memory_id)))
+        record.deleted_at = utcnow() - timedelta(days=days)
+        db.session.commit()
+
+
+@pytest.fixture
+def couple(app, make_couple, device):
+    """Alex writes a shared memory; both partners' devices have it, then go offline."""
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    create(a, story="We missed the last train.", place="Brighton", tags=["sea"])
+    a.sync()
+    s.sync()
+    return Couple(app, alex, sam, a, s)
+
+
+def test_a_memory_reaches_the_partner_and_both_can_edit_it(couple):
+    alex, sam, a, s = couple.alex, couple.sam, couple.a, couple.s
+    memory = memory_on(s)
+    assert memory["author_id"] == alex.id
+    assert memory["title"] == "Our first trip" and memory["story"] == "We missed the last train."
+    assert memory["place"] == "Brighton" and memory["tags"] == ["sea"]
+    assert memory["visibility"] == "shared" and memory["deleted"] is False
+    assert memory["photos"] == [] and memory["history"] == []
+
+    edited = edit(s, memory, story="We missed the last train and slept on the beach.")
+    s.sync()
+    a.pull()
+    assert s.results[edited]["status"] == "applied"
+    seen = memory_on(a)
+    assert seen["story"] == "We missed the last train and slept on the beach."
+    assert seen["title"] == "Our first trip"
+    assert seen["field_authors"]["story"] == sam.id
+    assert without_time(seen["history"]) == [
+        {
+            "field": "story",
+            "value": "We missed the last train.",
+            "by": alex.id,
+            "replaced_by": sam.id,
+            "conflict": False,
+        }
+    ]
+    couple.assert_converged()
+
+
+def test_a_private_memory_never_reaches_the_partner_who_cannot_touch_it(make_couple, device):
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    memory_id = create(a, visibility="private", story="A surprise I am planning.")
+    a.sync()
+    s.sync()
+    assert s.of_kind("memory") == []
+    mine = memory_on(a)
+
+    hidden = {"id": memory_id, "field_versions": {}}
+    attempts = [
+        edit(s, hidden, title="Found it"),
+        edit(s, hidden, visibility="shared"),
+        s.mutate("memory.add_photo", id=memory_id, photo={"hash": photo_hash("p")}),
+        s.mutate("memory.remove_photo", id=memory_id, hash=photo_hash("p")),
+        s.mutate("memory.delete", id=memory_id),
+        s.mutate("memory.restore", id=memory_id),
+    ]
+    s.sync()
+    assert [s.results[m]["error"]["code"] for m in attempts] == ["not_found"] * len(attempts)
+    a.pull()
+    assert memory_on(a) == mine
+    assert s.of_kind("memory") == []
+
+
+def test_making_a_memory_private_takes_it_off_the_partners_device(couple):
+    a, s = couple.a, couple.s
+    edit(a, memory_on(a), visibility="private")
+    a.sync()
+    s.pull()
+    assert s.of_kind("memory") == []
+    assert memory_on(a)["visibility"] == "private"
+
+    edit(a, memory_on(a), visibility="shared")
+    a.sync()
+    s.pull()
+    assert memory_on(s)["title"] == "Our first trip"
+
+
+def test_only_the_author_decides_who_sees_a_memory(couple):
+    a, s = couple.a, couple.s
+    attempt = edit(s, memory_on(s), visibility="private", title="Renamed")
+    s.sync()
+    a.pull()
+    assert s.results[attempt]["error"]["code"] == "not_author"
+    for dev in (a, s):
+        assert memory_on(dev)["visibility"] == "shared"
+        assert memory_on(dev)["title"] == "Our first trip"
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_offline_edits_of_one_field_keep_the_later_and_the_replaced_one(couple, order):
+    alex, sam, a, s = couple.alex, couple.sam, couple.a, couple.s
+    edit(a, memory_on(a), title="Brighton, in the rain")
+    edit(s, memory_on(s), title="The night on the beach")
+    first, second = (a, s) if order == "alex_first" else (s, a)
+    sync_everyone(first, second)
+
+    couple.assert_converged()
+    memory = memory_on(a)
+    earlier, later = ("Brighton, in the rain", "The night on the beach")
+    writers = (alex.id, sam.id)
+    if order == "sam_first":
+        earlier, later = later, earlier
+        writers = writers[::-1]
+    assert memory["title"] == later
+    assert memory["field_authors"]["title"] == writers[1]
+    assert without_time(memory["history"]) == [
+        {
+            "field": "title",
+            "value": "Our first trip",
+            "by": alex.id,
+            "replaced_by": writers[0],
+            "conflict": False,
+        },
+        {
+            "field": "title",
+            "value": earlier,
+            "by": writers[0],
+            "replaced_by": writers[1],
+            "conflict": True,
+        },
+    ]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_offline_edits_of_different_fields_both_survive(couple, order):
+    a, s = couple.a, couple.s
+    edit(a, memory_on(a), title="Brighton, in the rain", tags=["sea", "rain"])
+    edit(s, memory_on(s), story="We slept on the beach.", happened_on="2019-07-14")
+    first, second = (a, s) if order == "alex_first" else (s, a)
+    sync_everyone(first, second)
+
+    couple.assert_converged()
+    memory = memory_on(s)
+    assert memory["title"] == "Brighton, in the rain" and memory["tags"] == ["sea", "rain"]
+    assert memory["story"] == "We slept on the beach." and memory["happened_on"] == "2019-07-14"
+    assert memory["place"] == "Brighton"
+    assert not any(entry["conflict"] for entry in memory["history"])
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_an_offline_edit_of_a_deleted_memory_comes_back_with_it(couple, order):
+    a, s = couple.a, couple.s
+    edit(a, memory_on(a), story="We slept on the beach.")
+    s.mutate("memory.delete", id=memory_on(s)["id"])
+    first, second = (a, s) if order == "alex_first" else (s, a)
+    sync_everyone(first, second)
+
+    couple.assert_converged()
+    assert memory_on(a)["deleted"] is True
+
+    restored = a.mutate("memory.restore", id=memory_on(a)["id"])
+    sync_everyone(a, s)
+    assert a.results[restored]["status"] == "applied"
+    couple.assert_converged()
+    memory = memory_on(s)
+    assert memory["deleted"] is False
+    assert memory["story"] == "We slept on the beach."
+
+
+def test_a_deleted_memory_can_be_restored_for_30_days(couple):
+    a, s = couple.a, couple.s
+    memory_id = memory_on(a)["id"]
+    a.mutate("memory.delete", id=memory_id)
+    a.sync()
+    s.pull()
+    assert memory_on(s)["deleted"] is True
+    assert memory_on(s)["restorable_until"] is not None
+
+    backdate_deletion(couple.app, memory_id, days=29)
+    in_time = s.mutate("memory.restore", id=memory_id)
+    s.sync()
+    a.pull()
+    assert s.results[in_time]["status"] == "applied"
+    assert memory_on(a)["deleted"] is False
+
+    a.mutate("memory.delete", id=memory_id)
+    a.sync()
+    backdate_deletion(couple.app, memory_id, days=31)
+    too_late = s.mutate("memory.restore", id=memory_id)
+    s.sync()
+    a.pull()
+    assert s.results[too_late]["error"]["code"] == "too_late"
+    assert memory_on(a)["deleted"] is True and memory_on(s)["deleted"] is True
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_photo_added_while_the_partner_removes_it_stays(couple, order):
+    a, s = couple.a, couple.s
+    beach = photo_hash("beach")
+    a.mutate("memory.add_photo", id=memory_on(a)["id"], photo={"hash": beach, "caption": "Beach"})
+    sync_everyone(a, s)
+    assert [p["hash"] for p in memory_on(s)["photos"]] == [beach]
+
+    seen = memory_on(s)
+    s.mutate("memory.remove_photo", id=seen["id"], hash=beach, seen_version=seen["version"])
+    a.mutate("memory.add_photo", id=seen["id"], photo={"hash": beach, "caption": "Beach at dusk"})
+    first, second = (a, s) if order == "alex_first" else (s, a)
+    sync_everyone(first, second)
+
+    couple.assert_converged()
+    [photo] = memory_on(s)["photos"]
+    assert photo["hash"] == beach and photo["caption"] == "Beach at dusk"
+
+
+def test_removing_a_photo_removes_it_on_both_devices(couple):
+    a, s = couple.a, couple.s
+    memory_id = memory_on(a)["id"]
+    beach, train = photo_hash("beach"), photo_hash("train")
+    a.mutate("memory.add_photo", id=memory_id, photo={"hash": beach, "caption": "Beach"})
+    a.mutate("memory.add_photo", id=memory_id, photo={"hash": train})
+    sync_everyone(a, s)
+
+    seen = memory_on(s)
+    s.mutate("memory.remove_photo", id=memory_id, hash=beach, seen_version=seen["version"])
+    a.mutate("memory.remove_photo", id=memory_id, hash=train)
+    sync_everyone(s, a)
+
+    couple.assert_converged()
+    assert memory_on(a)["photos"] == []
+
+
+def test_bad_photos_are_rejected_naming_the_field(couple):
+    a = couple.a
+    memory_id = memory_on(a)["id"]
+    upper = a.mutate("memory.add_photo", id=memory_id, photo={"hash": photo_hash("x").upper()})
+    short = a.mutate("memory.add_photo", id=memory_id, photo={"hash": "abc123"})
+    bad_remove = a.mutate("memory.remove_photo", id=memory_id, hash="not-a-hash")
+    adds = [
+        a.mutate("memory.add_photo", id=memory_id, photo={"hash": photo_hash(str(n))})
+        for n in range(51)
+    ]
+    a.sync()
+    assert "photo.hash" in a.results[upper]["error"]["fields"]
+    assert "photo.hash" in a.results[short]["error"]["fields"]
+    assert "hash" in a.results[bad_remove]["error"]["fields"]
+    assert [a.results[m]["status"] for m in adds] == ["applied"] * 50 + ["rejected"]
+    assert "photo" in a.results[adds[-1]]["error"]["fields"]
+    assert len(memory_on(a)["photos"]) == 50
+
+
+def test_invalid_memories_are_rejected_naming_the_field(make_user, device):
+    user = make_user()
+    d = device(user)
+    cases = {
+        "fields.title": [{"title": "x" * 300}, {"story": "Untitled"}, {"title": "   "}],
+        "fields.happened_on": [{"title": "Summer", "happened_on": "last summer"}],
+        "fields.tags": [{"title": "Summer", "tags": [f"tag{n}" for n in range(21)]}],
+        "fields.mood": [{"title": "Summer", "mood": 3}],
+    }
+    sent = [
+        (field, d.mutate("memory.save", id=str(uuid.uuid4()), fields=fields))
+        for field, all_fields in cases.items()
+        for fields in all_fields
+    ]
+    d.sync()
+    for field, mutation_id in sent:
+        assert d.results[mutation_id]["status"] == "rejected"
+        assert field in d.results[mutation_id]["error"]["fields"]
+    assert d.records == {}
+
+
+def test_history_keeps_the_newest_100_replaced_values(make_user, device):
+    user = make_user()
+    d = device(user)
+    memory_id = create(d, title="Title 0")
+    for n in range(1, 106):
+        d.mutate("memory.save", id=memory_id, fields={"title": f"Title {n}"})
+    d.sync()
+    memory = memory_on(d)
+    assert memory["title"] == "Title 105"
+    assert len(memory["history"]) == 100
+    assert memory["history"][0]["value"] == "Title 5"
+    assert memory["history"][-1]["value"] == "Title 104"
