@@ -334,3 +334,31 @@ def make_store(app: Flask) -> SessionStore:
 def current_store(app: Flask) -> SessionStore:
     """Return the store of the app's session interface."""
     return app.session_interface.store  # type: ignore[attr-defined]
+
+
+def signed_in_user_id() -> uuid.UUID:
+    """Return the signed-in user's id from the session alone, or answer 401.
+
+    For hot endpoints that load the user inside their own transaction anyway.
+    """
+    from flask import session
+
+    from server.errors import ApiError
+
+    value = session.get(USER_KEY)
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError):
+        raise ApiError(401, "unauthorized", "Sign in first.") from None
+
+
+def session_required(view):
+    """Answer 401 before anything else unless the session is signed in (no user load)."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        signed_in_user_id()
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -116,29 +116,21 @@ def _apply(ctx: MutationContext, mutation: dict[str, Any]) -> dict[str, Any]:
     return {"id": mutation["id"], "status": "applied"}
 
 
-def _already_applied(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> int | None:
-    """Return last_mutation_id when the push has nothing new (a retry), else None."""
-    client = db.session.get(SyncClient, client_id)
-    db.session.rollback()
-    if client is None or client.user_id != user_id:
-        return None
-    if all(m["id"] <= client.last_mutation_id for m in mutations):
-        return client.last_mutation_id
-    return None
-
-
 def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dict[str, Any]:
-    last = _already_applied(user_id, client_id, mutations)
-    if last is not None:
-        return {"last_mutation_id": last, "results": []}  # nothing to do: no lock, no version
     transient = False
     with write_transaction(repeatable_read=True):
-        user = db.session.get(User, user_id, populate_existing=True)
+        user = db.session.get(User, user_id, populate_existing=True)  # with its space, joined
+        if user is None:
+            raise ApiError(401, "unauthorized", "Sign in first.")
+        client = _client_for(user, client_id, create=False, lock=True)
+        if client is not None and all(m["id"] <= client.last_mutation_id for m in mutations):
+            # A retried request with nothing new: no lock on the space, no new version.
+            return {"last_mutation_id": client.last_mutation_id, "results": []}
         version = lock_space(user.space_id)
         if version is None:
             raise Retry()  # the space was replaced by a pairing or unpairing meanwhile
-        space = db.session.get(Space, user.space_id, populate_existing=True)
-        client = _client_for(user, client_id, create=True, lock=True)
+        space = user.space
+        client = client or _client_for(user, client_id, create=True)
         ctx = MutationContext(
             user=user, partner=partner_of(user), space=space, version=version, now=utcnow()
         )
@@ -171,21 +163,32 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
     return {"last_mutation_id": last, "results": results}
 
 
-def push(user: User, client_id: str, schema_version: int, mutations: list[dict]) -> dict:
+def push(user_id: uuid.UUID, client_id: str, schema_version: int, mutations: list[dict]) -> dict:
     """Apply a client's mutations in order, each at most once."""
     if schema_version != cookies.SCHEMA_VERSION:
         raise ApiError(
             409, "schema_mismatch", "This version of the app is out of date: reload it to update."
         )
-    user_id = user.id
     return with_retries(lambda: _push_once(user_id, client_id, mutations))
 
 
 def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
     with read_transaction():
-        user = db.session.get(User, user_id, populate_existing=True)  # with its space, joined
-        space = user.space
-        client = _client_for(user, client_id, create=False)
+        # Plain rows, not entities: a pull with nothing new should cost next to nothing.
+        space = db.session.execute(
+            select(Space.id, Space.version, Space.purged_version)
+            .join(User, User.space_id == Space.id)
+            .where(User.id == user_id)
+        ).first()
+        if space is None:
+            raise ApiError(401, "unauthorized", "Sign in first.")
+        owner_and_last = db.session.execute(
+            select(SyncClient.user_id, SyncClient.last_mutation_id).where(
+                SyncClient.id == client_id
+            )
+        ).first()
+        if owner_and_last is not None and owner_and_last.user_id != user_id:
+            raise ApiError(403, "client_not_yours", "This client id belongs to another account.")
         cookie = cookies.decode(cookie_text)
         reset = (
             cookie is None
@@ -196,7 +199,7 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
         if reset:
             cookie = cookies.Cookie(space.id, 0, None, baseline=space.version)
         assert cookie is not None
-        visible = or_(Record.author_id == user.id, Record.visibility == SHARED)
+        visible = or_(Record.author_id == user_id, Record.visibility == SHARED)
         if cookie.baseline is None:
             shown = or_(visible, Record.ever_shared)
         else:
@@ -220,7 +223,7 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
         rows = rows[:limit]
         patch = []
         for record in rows:
-            if record.tombstone or not record.visible_to(user.id):
+            if record.tombstone or not record.visible_to(user_id):
                 patch.append({"op": "del", "kind": record.kind, "id": str(record.id)})
             else:
                 patch.append(
@@ -238,14 +241,13 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
             next_cookie = cookies.Cookie(space.id, space.version, None)
         return {
             "cookie": cookies.encode(next_cookie),
-            "last_mutation_id": client.last_mutation_id if client else 0,
+            "last_mutation_id": owner_and_last.last_mutation_id if owner_and_last else 0,
             "reset": reset,
             "patch": patch,
             "has_more": has_more,
         }
 
 
-def pull(user: User, client_id: str, cookie_text: str | None, limit: int) -> dict:
+def pull(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
     """Return what changed for this user since the cookie (or a snapshot, with reset)."""
-    user_id = user.id
     return with_retries(lambda: _pull_once(user_id, client_id, cookie_text, limit))

@@ -26,6 +26,8 @@ def test_unauthenticated_api_calls_get_json_401_not_a_redirect(client):
         ("POST", "/api/pairing/invites"),
         ("POST", "/api/auth/logout-all"),
         ("GET", "/api/auth/sessions"),
+        ("POST", "/api/sync/push"),
+        ("POST", "/api/sync/pull"),
     ]:
         response = client.request(method, path)
         assert response.status_code == 401, path
@@ -41,6 +43,8 @@ def test_copied_cookie_stops_working_after_logout(app, make_user):
     assert user.client.post("/api/auth/logout").status_code == 204
     assert user.client.get("/api/me").status_code == 401
     assert stolen.get("/api/me").status_code == 401
+    pull = stolen.post("/api/sync/pull", json={"client_id": "stolen-device-1"})
+    assert pull.status_code == 401
 
 
 def test_logout_everywhere_ends_every_session(app, make_user, new_client):
