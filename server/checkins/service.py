@@ -35,10 +35,11 @@ def save(ctx: MutationContext, args: dict[str, Any]) -> None:
         raise Rejected("invalid", "That day is not possible.", {"day": "Not a possible day."})
     # The id follows from space, author and day, whatever the client computed (its space
     # may have changed since it went offline).
-    sent = ctx.find(KIND, args["id"])
-    if sent is not None and sent.author_id != ctx.user.id:
-        raise Rejected("not_author", "Only the author can edit a check-in.")
     record_id = checkin_id(ctx.space.id, ctx.user.id, day)
+    if args["id"] != record_id:
+        sent = ctx.find(KIND, args["id"])
+        if sent is not None and sent.author_id != ctx.user.id:
+            raise Rejected("not_author", "Only the author can edit a check-in.")
     data = {name: args[name] for name in FIELDS}
     data["day"] = day.isoformat()
     record = ctx.find(KIND, record_id)

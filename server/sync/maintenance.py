@@ -12,7 +12,6 @@ from server.accounts.models import User
 from server.db import utcnow, write_transaction
 from server.extensions import db
 from server.spaces.models import Space
-from server.spaces.service import partner_of
 from server.sync.models import Record
 from server.sync.registry import BEFORE_PUSH, MutationContext
 
@@ -53,7 +52,6 @@ def maintain_space(space_id: uuid.UUID, now: datetime, report: Report) -> None:
         # The version is only taken (written back) if something changes.
         ctx = MutationContext(
             user=members[0],
-            partner=partner_of(members[0]),
             space=space,
             version=space.version + 1,
             now=now,

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -49,11 +50,19 @@ def local_today(user: User, now: datetime) -> date:
 @dataclass
 class MutationContext:
     user: User
-    partner: User | None
     space: Space
     version: int
     now: datetime
     changed: list[Record] = field(default_factory=list)
+    # Ids looked up and found free, so that creating them needs no second query.
+    free_ids: set[uuid.UUID] = field(default_factory=set)
+
+    @cached_property
+    def partner(self) -> User | None:
+        """The user's partner, looked up the first time a mutation needs it."""
+        from server.spaces.service import partner_of
+
+        return partner_of(self.user)
 
     def today(self, user: User | None = None) -> date:
         """The local date of the user (by default the one pushing)."""
@@ -68,6 +77,8 @@ class MutationContext:
     def find(self, kind: str, record_id: uuid.UUID) -> Record | None:
         """Return the record of this space with this id and kind, whoever may see it."""
         record = db.session.get(Record, (self.space.id, record_id))
+        if record is None:
+            self.free_ids.add(record_id)
         if record is None or record.kind != kind:
             return None
         return record
@@ -101,8 +112,9 @@ class MutationContext:
         due_on: date | None = None,
     ) -> Record:
         """Add a new record authored by the user; an id in use (any kind) is rejected."""
-        if db.session.get(Record, (self.space.id, record_id)) is not None:
+        if record_id not in self.free_ids and db.session.get(Record, (self.space.id, record_id)):
             raise Rejected("exists", "Something with this id exists already.", {"id": "In use."})
+        self.free_ids.discard(record_id)
         record = Record(
             space_id=self.space.id,
             id=record_id,

@@ -19,7 +19,6 @@ from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
 from server.spaces.models import Space
-from server.spaces.service import partner_of
 from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
 from server.sync.moves import lock_space
@@ -131,9 +130,7 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
             raise Retry()  # the space was replaced by a pairing or unpairing meanwhile
         space = user.space
         client = client or _client_for(user, client_id, create=True)
-        ctx = MutationContext(
-            user=user, partner=partner_of(user), space=space, version=version, now=utcnow()
-        )
+        ctx = MutationContext(user=user, space=space, version=version, now=utcnow())
         for hook in BEFORE_PUSH:
             hook(ctx)
         results = []

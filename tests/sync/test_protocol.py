@@ -390,3 +390,18 @@ def test_a_retry_overlapping_new_mutations_applies_only_the_new_ones(make_user, 
     assert len(d.records) == 3
     for record_id, version in versions.items():
         assert d.records[record_id]["version"] == version  # not written again
+
+
+def test_creating_one_id_twice_in_a_batch_rejects_the_second(make_couple, device):
+    alex, _ = make_couple()
+    a = device(alex)
+    record_id = str(uuid.uuid4())
+    args = {"id": record_id, "category": "time", "title": "Sundays", "text": "We call."}
+    first = a.mutate("agreement.propose", **args)
+    second = a.mutate("agreement.propose", **args)
+    clash = a.mutate("promise.make", id=record_id, text="same id, other kind")
+    a.sync()
+    assert a.results[first]["status"] == "applied"
+    assert a.results[second]["error"]["code"] == "exists"
+    assert a.results[clash]["error"]["code"] == "exists"
+    assert [r["kind"] for r in a.records.values()] == ["agreement"]
