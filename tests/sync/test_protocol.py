@@ -405,3 +405,47 @@ def test_creating_one_id_twice_in_a_batch_rejects_the_second(make_couple, device
     assert a.results[second]["error"]["code"] == "exists"
     assert a.results[clash]["error"]["code"] == "exists"
     assert [r["kind"] for r in a.records.values()] == ["agreement"]
+
+
+def test_unpairing_archives_agreements_and_promises_and_splits_memories(app, make_couple, device):
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    agreement, promise = str(uuid.uuid4()), str(uuid.uuid4())
+    shared_memory, private_memory = str(uuid.uuid4()), str(uuid.uuid4())
+    a.mutate("agreement.propose", id=agreement, category="time", title="Sundays", text="Call.")
+    a.mutate("promise.make", id=promise, text="Bring the photos")
+    s.mutate("memory.save", id=shared_memory, fields={"title": "Our trip"}, base={})
+    s.mutate(
+        "memory.save",
+        id=private_memory,
+        fields={"title": "Only mine", "visibility": "private"},
+        base={},
+    )
+    a.sync()
+    s.sync()
+    assert alex.client.post("/api/pairing/unpair").status_code == 200
+    a.pull()
+    s.pull()
+
+    for dev, person in ((a, alex), (s, sam)):
+        kinds = sorted(r["kind"] for r in dev.records.values())
+        assert dev.records == server_view(app, person.id)
+        assert {r["id"]: r["archived"] for r in dev.records.values() if r["kind"] != "memory"} == {
+            agreement: True,
+            promise: True,
+        }
+        assert dev.records[shared_memory]["title"] == "Our trip"
+        assert "agreement" in kinds and "promise" in kinds
+    assert private_memory not in a.records
+    assert s.records[private_memory]["title"] == "Only mine"
+    # Alex's copy of Sam's memory is Alex's own now, remembering who wrote it.
+    assert a.records[shared_memory]["author_id"] == alex.id
+    assert a.records[shared_memory]["originally_by"] == sam.id
+
+    # Archived copies are read-only.
+    retire = a.mutate("agreement.retire", id=agreement)
+    edit = a.mutate("memory.save", id=shared_memory, fields={"place": "Porto"}, base={})
+    a.sync()
+    assert a.results[retire]["status"] == "rejected"
+    assert a.results[edit]["status"] == "applied"
+    assert s.records[shared_memory].get("place") in (None, "")
