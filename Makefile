@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench-sync clean
+.PHONY: run test chromium lint format bench-sync clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,20 @@ run: $(STAMP)
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
+## Chromium for the browser tests: the system's, else Playwright's own, else Debian's package.
+chromium: $(STAMP)
+	@if [ -n "$$HEARTH_CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+		echo "Chromium: found"; \
+	elif timeout 300 $(BIN)/playwright install chromium; then \
+		echo "Chromium: Playwright's"; \
+	else \
+		echo "Chromium: installing Debian's package"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
 ## Run every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

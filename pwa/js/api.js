@@ -1,0 +1,136 @@
+// @ts-check
+// The only way the app talks to the server: JSON in and out, one error format.
+
+/**
+ * @typedef {object} User
+ * @property {string} id
+ * @property {string} email
+ * @property {string} display_name
+ * @property {string} time_zone
+ */
+
+/**
+ * @typedef {object} Partner
+ * @property {string} id
+ * @property {string} display_name
+ * @property {string} time_zone
+ */
+
+/**
+ * @typedef {object} Space
+ * @property {string} id
+ * @property {'solo' | 'couple'} kind
+ */
+
+/**
+ * @typedef {object} Me
+ * @property {User} user
+ * @property {Space} space
+ * @property {Partner | null} partner
+ */
+
+/**
+ * @typedef {object} Invite
+ * @property {string} code shown in two halves, e.g. ABCD-2345
+ * @property {string} expires_at ISO 8601
+ * @property {string} url the /join#CODE link
+ */
+
+/**
+ * @typedef {object} Paired
+ * @property {Space} space
+ * @property {Partner} partner
+ */
+
+/**
+ * @typedef {object} SignUp
+ * @property {string} email
+ * @property {string} password
+ * @property {string} display_name
+ * @property {string} time_zone
+ */
+
+/** An error the server answered with: `{error: {code, message, fields?}}`. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   * @param {Record<string, string>} [fields]
+   */
+  constructor(status, code, message, fields = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+/** The server could not be reached at all (offline, DNS, connection reset). */
+export class OfflineError extends Error {
+  constructor() {
+    super('You seem to be offline. Check your connection and try again.');
+    this.name = 'OfflineError';
+    this.status = 0;
+    this.code = 'offline';
+    /** @type {Record<string, string>} */
+    this.fields = {};
+  }
+}
+
+/**
+ * Send one API request and return its JSON body (null for 204).
+ * @param {string} method
+ * @param {string} path under /api, e.g. '/me'
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
+export async function request(method, path, body) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') {
+    // The server refuses state changes without it (CSRF defence, DESIGN §2).
+    headers['X-Requested-With'] = 'hearth';
+    headers['Content-Type'] = 'application/json';
+  }
+  let response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+    });
+  } catch {
+    throw new OfflineError();
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (response.ok) return data;
+  const error = data?.error;
+  // A proxy or a crash may answer without our error format.
+  if (!error) throw new ApiError(response.status, 'http_error', `The server answered ${response.status}. Try again later.`);
+  throw new ApiError(response.status, error.code, error.message, error.fields ?? {});
+}
+
+/** Who is signed in, their space and partner; throws ApiError 401 when signed out. */
+export const getMe = () => /** @type {Promise<Me>} */ (request('GET', '/me'));
+
+/** Create an account; the server signs it in. */
+export const register = (/** @type {SignUp} */ data) =>
+  /** @type {Promise<{user: User}>} */ (request('POST', '/auth/register', data));
+
+/** Sign in with email and password. */
+export const login = (/** @type {{email: string, password: string}} */ data) =>
+  /** @type {Promise<{user: User}>} */ (request('POST', '/auth/login', data));
+
+/** End this device's session. */
+export const logout = () => request('POST', '/auth/logout');
+
+/** Create a single-use invite code for the partner. */
+export const createInvite = () => /** @type {Promise<Invite>} */ (request('POST', '/pairing/invites'));
+
+/** Accept the partner's invite code. */
+export const acceptInvite = (/** @type {string} */ code) =>
+  /** @type {Promise<Paired>} */ (request('POST', '/pairing/accept', { code }));

@@ -1,0 +1,76 @@
+// @ts-check
+// Caching rules of the service worker: a versioned copy of the app shell, never the API.
+
+/** Every file the app needs to start offline; '/' stands for index.html. */
+export const SHELL_FILES = [
+  '/',
+  '/app.css',
+  '/manifest.webmanifest',
+  '/js/app.js',
+  '/js/api.js',
+  '/js/join-link.js',
+  '/js/pairing.js',
+  '/js/pwa.js',
+  '/js/time.js',
+  '/js/ui/auth.js',
+  '/js/ui/chrome.js',
+  '/js/ui/dom.js',
+  '/js/ui/home.js',
+  '/js/ui/notice.js',
+  '/js/ui/partner-card.js',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/maskable-192.png',
+  '/icons/maskable-512.png',
+  '/icons/apple-touch-icon.png',
+];
+
+const SHELL_PREFIX = 'hearth-shell-';
+
+/** Fill the named cache with the shell, bypassing the HTTP cache so versions never mix. */
+export async function precacheShell(/** @type {string} */ name) {
+  const cache = await caches.open(name);
+  await cache.addAll(SHELL_FILES.map((path) => new Request(path, { cache: 'reload' })));
+}
+
+/** Delete every shell cache but the named one. */
+export async function dropOtherShells(/** @type {string} */ name) {
+  const names = await caches.keys();
+  await Promise.all(
+    names.filter((n) => n.startsWith(SHELL_PREFIX) && n !== name).map((n) => caches.delete(n)),
+  );
+}
+
+/**
+ * The response for a request, or null to let the browser fetch it untouched.
+ * @param {string} name the current shell cache
+ * @param {Request} request
+ * @returns {Promise<Response> | null}
+ */
+export function respond(name, request) {
+  if (request.method !== 'GET') return null;
+  const url = new URL(request.url);
+  if (url.origin !== location.origin) return null;
+  // API answers are per user and change all the time: never from a cache.
+  if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return null;
+  if (request.mode === 'navigate') return networkFirst(name, request);
+  if (SHELL_FILES.includes(url.pathname) && url.pathname !== '/') return cacheFirst(name, request);
+  return null;
+}
+
+/** Pages come fresh from the server; offline, every in-app route gets the cached shell. */
+async function networkFirst(/** @type {string} */ name, /** @type {Request} */ request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const cached = await caches.match('/', { cacheName: name });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+/** Shell files of this version never change, so the cached copy is the right one. */
+async function cacheFirst(/** @type {string} */ name, /** @type {Request} */ request) {
+  const cached = await caches.match(request, { cacheName: name, ignoreSearch: true });
+  return cached ?? fetch(request);
+}

@@ -1,0 +1,77 @@
+// @ts-check
+// Time zones and clocks, for partners who may live hours apart.
+
+/**
+ * Time zones to offer at sign-up, always including the device's own.
+ * @returns {{zones: string[], current: string}}
+ */
+export function timeZoneChoices() {
+  const current = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  // Older Safari has no supportedValuesOf: the device's zone and UTC still work.
+  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const zones = new Set([...all, current, 'UTC']);
+  return { zones: [...zones].sort(), current };
+}
+
+/**
+ * The wall-clock time in a time zone, e.g. "Tue 9:41 PM".
+ * @param {string} timeZone
+ * @param {Date} [at]
+ */
+export function clockIn(timeZone, at = new Date()) {
+  return new Intl.DateTimeFormat(undefined, { timeZone, weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(at);
+}
+
+/**
+ * Minutes the time zone is ahead of UTC at that moment.
+ * @param {string} timeZone
+ * @param {Date} at
+ */
+function offsetMinutes(timeZone, at) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+  }).formatToParts(at);
+  /** @param {string} type */
+  const get = (type) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return Math.round((wall - at.getTime()) / 60000);
+}
+
+/**
+ * How far the partner's clock is from ours, e.g. "6 hours ahead of you".
+ * @param {string} theirs
+ * @param {string} ours
+ * @param {Date} [at]
+ */
+export function differenceFrom(theirs, ours, at = new Date()) {
+  const minutes = offsetMinutes(theirs, at) - offsetMinutes(ours, at);
+  if (minutes === 0) return 'same time as you';
+  const hours = Math.floor(Math.abs(minutes) / 60);
+  const rest = Math.abs(minutes) % 60;
+  const amount = [hours && `${hours} ${hours === 1 ? 'hour' : 'hours'}`, rest && `${rest} min`].filter(Boolean).join(' ');
+  return `${amount} ${minutes > 0 ? 'ahead of' : 'behind'} you`;
+}
+
+/**
+ * A time zone's name for people: "America/New_York" reads "America/New York".
+ * @param {string} timeZone
+ */
+export function zoneLabel(timeZone) {
+  return timeZone.replaceAll('_', ' ');
+}
+
+/**
+ * Call tick now and at the start of every minute until the returned stop is called.
+ * @param {() => void} tick
+ * @returns {() => void} stop
+ */
+export function everyMinute(tick) {
+  /** @type {ReturnType<typeof setTimeout>} */
+  let timer;
+  const schedule = () => {
+    tick();
+    timer = setTimeout(schedule, 60_000 - (Date.now() % 60_000) + 50);
+  };
+  schedule();
+  return () => clearTimeout(timer);
+}

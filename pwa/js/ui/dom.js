@@ -1,0 +1,87 @@
+// @ts-check
+// Small DOM helpers shared by the views.
+
+/**
+ * @typedef {object} Problem what a view needs from a failed action
+ * @property {string} message
+ * @property {Record<string, string>} [fields] messages per field name
+ */
+
+/**
+ * Clone a <template> of index.html.
+ * @param {string} id
+ * @returns {HTMLElement} the template's first element
+ */
+export function fromTemplate(id) {
+  const template = /** @type {HTMLTemplateElement} */ (document.getElementById(id));
+  return /** @type {HTMLElement} */ (template.content.firstElementChild?.cloneNode(true));
+}
+
+/**
+ * The element marked data-ref="name" inside root.
+ * @template {HTMLElement} [T=HTMLElement]
+ * @param {ParentNode} root
+ * @param {string} name
+ * @returns {T}
+ */
+export function ref(root, name) {
+  const element = root.querySelector(`[data-ref="${name}"]`);
+  if (!element) throw new Error(`Missing data-ref="${name}"`);
+  return /** @type {T} */ (element);
+}
+
+/**
+ * Put the screen into the view and move focus there, so screen readers follow.
+ * @param {HTMLElement} view
+ * @param {HTMLElement} screen
+ */
+export function mount(view, screen) {
+  view.replaceChildren(screen);
+  view.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+/**
+ * Show a failed action's messages in a form: per field where a field matches, the rest in its alert.
+ * @param {HTMLFormElement} form
+ * @param {Problem | null} problem null clears every message
+ */
+export function showProblem(form, problem) {
+  const fields = { ...(problem?.fields ?? {}) };
+  for (const slot of form.querySelectorAll('[data-field]')) {
+    const name = /** @type {HTMLElement} */ (slot).dataset.field ?? '';
+    const input = form.elements.namedItem(name);
+    const message = fields[name] ?? '';
+    delete fields[name];
+    slot.textContent = message;
+    if (!(input instanceof HTMLElement)) continue;
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+  const alert = ref(form, 'alert');
+  // Field messages already explain themselves; the alert says what has no field of its own.
+  const rest = Object.values(fields);
+  const hasFieldMessage = Boolean(problem?.fields && Object.keys(problem.fields).length > rest.length);
+  alert.textContent = problem ? [hasFieldMessage ? 'Please check the fields marked above.' : problem.message, ...rest].join(' ') : '';
+  if (problem) {
+    const invalid = form.querySelector('[aria-invalid]');
+    if (invalid instanceof HTMLElement) invalid.focus();
+  }
+}
+
+/**
+ * Run an action while its button is busy, so a double tap sends one request.
+ * @param {HTMLButtonElement} button
+ * @param {() => Promise<void>} action
+ */
+export async function busy(button, action) {
+  if (button.disabled) return;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    await action();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}

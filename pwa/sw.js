@@ -1,0 +1,26 @@
+// @ts-check
+// The service worker only dispatches events; the caching rules live in js/sw-cache.js.
+/// <reference lib="webworker" />
+import { precacheShell, dropOtherShells, respond } from './js/sw-cache.js';
+
+// The server writes a hash of every shell file here, so any change makes a new worker.
+const VERSION = '__SHELL_VERSION__';
+const CACHE = `hearth-shell-${VERSION}`;
+
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+// No skipWaiting here: the page asks the user first (see SKIP_WAITING below).
+worker.addEventListener('install', (event) => event.waitUntil(precacheShell(CACHE)));
+
+worker.addEventListener('activate', (event) =>
+  event.waitUntil(dropOtherShells(CACHE).then(() => worker.clients.claim())),
+);
+
+worker.addEventListener('fetch', (event) => {
+  const response = respond(CACHE, event.request);
+  if (response) event.respondWith(response);
+});
+
+worker.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') worker.skipWaiting();
+});
