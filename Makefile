@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test chromium lint format bench-sync clean
+.PHONY: run test chromium lint format bench-sync bench-pwa clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: $(STAMP) chromium
 ## Benchmark sync against the budgets of DESIGN §8 (PostgreSQL when reachable, else SQLite).
 bench-sync: $(STAMP)
 	$(BIN)/python bench/sync_bench.py
+
+## PWA budgets: shell size, offline cold start, first sync into a fresh browser.
+bench-pwa: $(STAMP) chromium
+	$(BIN)/python bench/pwa_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

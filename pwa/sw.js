@@ -24,3 +24,12 @@ worker.addEventListener('fetch', (event) => {
 worker.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') worker.skipWaiting();
 });
+
+// Background Sync: the pages own the outbox and the sync lock, so wake them to send it.
+worker.addEventListener('sync', (event) => {
+  const syncEvent = /** @type {ExtendableEvent & {tag: string}} */ (event);
+  if (syncEvent.tag !== 'hearth-sync') return;
+  syncEvent.waitUntil(
+    worker.clients.matchAll({ type: 'window' }).then((pages) => pages.forEach((page) => page.postMessage({ type: 'sync' }))),
+  );
+});

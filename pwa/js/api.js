@@ -134,3 +134,26 @@ export const createInvite = () => /** @type {Promise<Invite>} */ (request('POST'
 /** Accept the partner's invite code. */
 export const acceptInvite = (/** @type {string} */ code) =>
   /** @type {Promise<Paired>} */ (request('POST', '/pairing/accept', { code }));
+
+/**
+ * @typedef {object} PushResult
+ * @property {number} last_mutation_id
+ * @property {{id: number, status: 'applied' | 'rejected', error?: {code: string, message: string, fields?: Record<string, string>}}[]} results
+ */
+
+/**
+ * @typedef {object} PullPage
+ * @property {string} cookie
+ * @property {number} last_mutation_id
+ * @property {boolean} reset
+ * @property {{op: 'put' | 'del', kind: string, id: string, value?: Record<string, any>}[]} patch
+ * @property {boolean} has_more
+ */
+
+/** Send queued mutations (at most 100) for the server to apply in order. */
+export const push = (/** @type {{client_id: string, schema_version: number, mutations: unknown[]}} */ body) =>
+  /** @type {Promise<PushResult>} */ (request('POST', '/sync/push', body));
+
+/** Fetch one page of what changed since the cookie. */
+export const pull = (/** @type {{client_id: string, cookie: string | null, limit: number}} */ body) =>
+  /** @type {Promise<PullPage>} */ (request('POST', '/sync/pull', body));

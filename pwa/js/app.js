@@ -1,6 +1,8 @@
 // @ts-check
 // Start-up: decide which screen to show and wire the views to the server.
 import * as api from './api.js';
+import { runToday } from './checkins.js';
+import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './db.js';
 import { pendingCode, takeJoinLink } from './join-link.js';
 import { runHome } from './pairing.js';
 import { needsIosInstallHint, registerWorker, watchInstall } from './pwa.js';
@@ -8,6 +10,8 @@ import { timeZoneChoices } from './time.js';
 import { showAuth } from './ui/auth.js';
 import { offerInstall, offerUpdate, showIosHint } from './ui/chrome.js';
 import { showNotice } from './ui/notice.js';
+import { showSyncStatus } from './ui/sync-status.js';
+import { createSync } from './sync.js';
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
 const KNOWN = 'hearth.has-account';
@@ -16,17 +20,73 @@ const IOS_HINT_DONE = 'hearth.ios-hint-dismissed';
 /** Stops whatever the current screen runs (timers, polling). */
 let leave = () => {};
 
-/** Ask the server who we are and show the matching screen. */
+/** Ask the server who we are and show the matching screen; offline, the last answer stored here will do. */
 async function start() {
   leave();
   leave = () => {};
+  /** @type {api.Me | null} */
+  let me = null;
+  try {
+    me = await api.getMe();
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) {
+      welcome(pendingCode() || !recalls(KNOWN) ? 'signup' : 'signin');
+      return;
+    }
+    // Only a server that cannot be reached falls back on the stored copy; a 4xx is a real answer.
+    const unreachable = !(error instanceof api.ApiError) || error.status >= 500;
+    me = unreachable ? await cachedMe().catch(() => null) : null;
+    if (!me) {
+      trouble(error);
+      return;
+    }
+    window.addEventListener('online', () => recheck(/** @type {api.Me} */ (me)), { once: true });
+  }
+  remember(KNOWN);
+  rememberUser(me.user.id);
+  await enter(me).catch(trouble);
+}
+
+/**
+ * Run the home screen, Today and syncing from this user's own database.
+ * @param {api.Me} me
+ */
+async function enter(me) {
+  const db = await openDb(me.user.id);
+  await setMeta(db, 'me', me);
+  const engine = await createSync(db, () => me, { signedOut: () => welcome('signin') });
+  const stopStatus = engine.onStatus(showSyncStatus);
+  const stopHome = runHome(view, me, {
+    signedOut: () => welcome('signin'),
+    changed(next) {
+      me = next;
+      setMeta(db, 'me', next).catch(console.error);
+      today.update(next);
+      engine.sync();
+    },
+  });
+  const today = runToday(/** @type {HTMLElement} */ (document.getElementById('today-slot')), me, db, engine);
+  engine.start();
+  leave = () => {
+    engine.stop();
+    stopStatus();
+    today.stop();
+    stopHome();
+    showSyncStatus(null);
+    db.close();
+  };
+}
+
+/**
+ * Back online after starting from the stored copy: catch up on what changed meanwhile (pairing, signing out).
+ * @param {api.Me} shown
+ */
+async function recheck(shown) {
   try {
     const me = await api.getMe();
-    remember(KNOWN);
-    leave = runHome(view, me, { signedOut: () => welcome('signin') });
+    if (me.user.id !== shown.user.id || me.space.id !== shown.space.id || me.partner?.id !== shown.partner?.id) start();
   } catch (error) {
-    if (error instanceof api.ApiError && error.status === 401) welcome(pendingCode() || !recalls(KNOWN) ? 'signup' : 'signin');
-    else trouble(error);
+    if (error instanceof api.ApiError && error.status === 401) welcome('signin');
   }
 }
 
@@ -37,6 +97,7 @@ async function start() {
 function welcome(mode) {
   leave();
   leave = () => {};
+  forgetUser();
   const { zones, current } = timeZoneChoices();
   showAuth(view, { mode, joining: Boolean(pendingCode()), timeZones: zones, timeZone: current }, {
     signUp: (data) => api.register(data).then(start),

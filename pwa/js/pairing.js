@@ -9,6 +9,7 @@ const POLL_MS = 5000;
 /**
  * @typedef {object} HomeHooks
  * @property {() => void} signedOut the session is gone (signed out here or elsewhere)
+ * @property {(me: api.Me) => void} changed the account changed (paired): a new space and partner
  */
 
 /**
@@ -35,6 +36,7 @@ export function runHome(view, me, hooks) {
     stopPolling();
     forgetCode();
     home.update(next);
+    hooks.changed(next);
   };
 
   /** A 401 means the session ended (signed out on another device, revoked). */

@@ -1,0 +1,231 @@
+"""PWA budgets (DESIGN §8): shell size, offline cold start, first sync into a fresh browser.
+
+Run: `make bench-pwa` (or `.venv/bin/python bench/pwa_bench.py`). It serves the app
+on a loopback port with a temporary SQLite database, drives Chromium with
+Playwright, prints a table and one JSON line, and cleans up after itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ["RATELIMIT_ENABLED"] = "false"
+
+from server import create_app  # noqa: E402
+from server.web import PWA_DIR  # noqa: E402
+
+SHELL_SUFFIXES = {".html", ".css", ".js"}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "a long enough password"
+
+
+def shell_gzip_bytes() -> tuple[int, int]:
+    """HTML + CSS + JS of the shell: raw bytes and gzip bytes (each file compressed alone)."""
+    raw = zipped = 0
+    for path in PWA_DIR.rglob("*"):
+        if path.suffix in SHELL_SUFFIXES:
+            data = path.read_bytes()
+            raw += len(data)
+            zipped += len(gzip.compress(data, compresslevel=9))
+    return raw, zipped
+
+
+def serve(app):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def register(page, email: str, name: str) -> str:
+    return page.evaluate(
+        """async ([email, password, name]) => {
+          const r = await fetch('/api/auth/register', {method: 'POST',
+            headers: {'Content-Type': 'application/json', 'X-Requested-With': 'hearth'},
+            body: JSON.stringify({email, password, display_name: name, time_zone: 'UTC'})});
+          return (await r.json()).user.id;
+        }""",
+        [email, PASSWORD, name],
+    )
+
+
+def seed(app, user_id: str, count: int) -> None:
+    """Put `count` shared records into the user's space as pushes would have."""
+    import sqlalchemy as sa
+
+    from server.accounts.models import User
+    from server.db import utcnow
+    from server.extensions import db
+    from server.spaces.models import Space
+    from server.sync.models import Record
+
+    with app.app_context():
+        user = db.session.get(User, uuid.UUID(user_id))
+        space = db.session.get(Space, user.space_id)
+        now = utcnow()
+        rows = []
+        for n in range(count):
+            space.version += 1
+            rows.append(
+                {
+                    "space_id": space.id,
+                    "id": uuid.uuid4(),
+                    "kind": "memory",
+                    "author_id": user.id,
+                    "visibility": "shared",
+                    "ever_shared": True,
+                    "archived": False,
+                    "version": space.version,
+                    "tombstone": False,
+                    "created_at": now,
+                    "updated_at": now,
+                    "data": {
+                        "title": f"Memory {n}",
+                        "story": "x" * 200,
+                        "tags": ["trip"],
+                        "photos": [],
+                        "history": [],
+                        "field_versions": {},
+                        "field_authors": {},
+                    },
+                }
+            )
+        db.session.execute(sa.insert(Record), rows)
+        db.session.commit()
+
+
+def count_records(page, user_id: str) -> int:
+    return page.evaluate(
+        """(name) => new Promise((ok) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => {
+            const db = r.result;
+            if (!db.objectStoreNames.contains('records')) { db.close(); return ok(0); }
+            const c = db.transaction('records').objectStore('records').count();
+            c.onsuccess = () => { db.close(); ok(c.result); };
+          };
+          r.onerror = () => ok(0);
+        })""",
+        f"hearth-{user_id}",
+    )
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    raw, zipped = shell_gzip_bytes()
+    workdir = Path(tempfile.mkdtemp(prefix="hearth-pwa-bench-"))
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.db'}",
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    server, base = serve(app)
+    chromium = os.environ.get("HEARTH_CHROMIUM") or shutil.which("chromium")
+    results: dict = {"shell_raw_bytes": raw, "shell_gzip_bytes": zipped}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+            # Offline cold start: a signed-in phone, then offline, then fresh pages.
+            context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            page.goto("/")
+            register(page, "cold@example.test", "Cold")
+            page.goto("/")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            page.reload()
+            page.wait_for_selector("#checkin-form", timeout=15_000)
+            context.set_offline(True)
+            page.close()
+            starts = []
+            for _ in range(7):
+                page = context.new_page()
+                begin = time.perf_counter()
+                page.goto("/")
+                page.wait_for_selector("#checkin-form", state="visible", timeout=15_000)
+                starts.append((time.perf_counter() - begin) * 1000)
+                page.close()
+            context.close()
+            results["offline_cold_start_ms_median"] = round(statistics.median(starts), 1)
+            results["offline_cold_start_ms_all"] = [round(s) for s in starts]
+
+            # First sync of 5 000 records into a fresh browser.
+            setup = browser.new_context(base_url=base)
+            page = setup.new_page()
+            page.goto("/")
+            owner = register(page, "big@example.test", "Big")
+            setup.close()
+            seed(app, owner, 5000)
+            fresh = browser.new_context(base_url=base)
+            page = fresh.new_page()
+            page.goto("/")
+            page.evaluate(
+                """([email, password]) => fetch('/api/auth/login', {method: 'POST',
+                  headers: {'Content-Type': 'application/json', 'X-Requested-With': 'hearth'},
+                  body: JSON.stringify({email, password})})""",
+                ["big@example.test", PASSWORD],
+            )
+            begin = time.perf_counter()
+            page.goto("/")
+            deadline = begin + 60
+            while count_records(page, owner) < 5000 and time.perf_counter() < deadline:
+                time.sleep(0.02)
+            results["first_sync_5000_s"] = round(time.perf_counter() - begin, 2)
+            results["first_sync_records"] = count_records(page, owner)
+            fresh.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print("Hearth PWA benchmark (Chromium, headless; app on loopback, SQLite)")
+    print(f"  machine   {os.cpu_count()} CPUs")
+    print(
+        f"  shell (HTML+CSS+JS)     {raw / 1024:.1f} KB raw, {zipped / 1024:.1f} KB gzip"
+        f"   budget <= 60 KB gzip   {'ok' if zipped <= 60 * 1024 else 'OVER'}"
+    )
+    cold = results["offline_cold_start_ms_median"]
+    print(
+        f"  offline cold start      {cold:.0f} ms median to an interactive Today view"
+        f"   budget <= 500 ms   {'ok' if cold <= 500 else 'OVER'}"
+    )
+    first = results["first_sync_5000_s"]
+    print(
+        f"  first sync, 5 000       {first:.2f} s into a fresh browser"
+        f" ({results['first_sync_records']} records in IndexedDB)"
+        f"   budget <= 2.5 s   {'ok' if first <= 2.5 else 'OVER'}"
+    )
+    print("  Lighthouse              not measured by this script")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""A check-in written offline survives closing the app and reaches the partner once online."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.test_shell import sign_up
+
+SYNC_WAIT = 40_000  # the partner's next sync trigger is a 30 s timer at worst
+
+
+def pair(alex, sam) -> None:
+    alex.locator("#create-invite").click()
+    code = alex.locator("#invite-code").inner_text().strip()
+    sam.locator("#join-code").fill(code)
+    sam.locator("#join-form").get_by_role("button").click()
+    expect(sam.locator("#partner-name")).to_have_text("Alex")
+    expect(alex.locator("#partner-name")).to_have_text("Sam", timeout=15_000)
+
+
+def worker_ready(page) -> None:
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+
+def save_checkin(page, note: str, *, private: bool = False) -> None:
+    page.locator("#checkin-mood").select_option(index=3)
+    page.locator("#checkin-trust").select_option(index=7)
+    page.locator("#checkin-note").fill(note)
+    if private:
+        page.locator("#checkin-private").check()
+    page.locator("#checkin-form").get_by_role("button", name=re.compile("save", re.I)).click()
+
+
+def stored_text(page, user_id: str) -> str:
+    """Everything in the device's IndexedDB for that user, as one string."""
+    return page.evaluate(
+        """async (name) => {
+          const db = await new Promise((ok, fail) => {
+            const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = fail;
+          });
+          const out = [];
+          for (const store of db.objectStoreNames) {
+            const all = await new Promise((ok) => {
+              const r = db.transaction(store).objectStore(store).getAll();
+              r.onsuccess = () => ok(r.result);
+            });
+            out.push(JSON.stringify(all));
+          }
+          db.close();
+          return out.join('\\n');
+        }""",
+        f"hearth-{user_id}",
+    )
+
+
+def user_id(page) -> str:
+    return page.evaluate("fetch('/api/me').then(r => r.json()).then(b => b.user.id)")
+
+
+def test_offline_checkin_survives_a_restart_and_reaches_the_partner(phone):
+    alex_phone, sam_phone = phone(), phone()
+    alex, sam = alex_phone.new_page(), sam_phone.new_page()
+    sign_up(alex, "alex@example.test", "Alex")
+    sign_up(sam, "sam@example.test", "Sam")
+    pair(alex, sam)
+    worker_ready(alex)
+    alex.reload()
+    expect(alex.locator("#home")).to_be_visible()
+
+    alex_phone.set_offline(True)
+    alex.reload()  # served by the service worker
+    expect(alex.locator("#home")).to_be_visible()
+    save_checkin(alex, "written on the train")
+    expect(alex.locator("#my-checkin")).to_contain_text("written on the train")
+    expect(alex.locator("#my-checkin .pending")).to_be_visible()
+    expect(alex.locator("#sync-status")).to_contain_text(re.compile("offline", re.I))
+    expect(alex.locator("#sync-status")).to_contain_text("1")
+
+    alex.close()
+    alex = alex_phone.new_page()
+    alex.goto("/")
+    expect(alex.locator("#my-checkin")).to_contain_text("written on the train")
+    expect(alex.locator("#my-checkin .pending")).to_be_visible()
+
+    alex_phone.set_offline(False)
+    alex.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(alex.locator("#my-checkin .pending")).to_have_count(0, timeout=15_000)
+    expect(alex.locator("#sync-status")).to_contain_text(re.compile("synced", re.I))
+    expect(sam.locator("#partner-checkin")).to_contain_text(
+        "written on the train", timeout=SYNC_WAIT
+    )
+
+
+def test_a_private_checkin_never_reaches_the_partners_screen_or_storage(phone):
+    alex_phone, sam_phone = phone(), phone()
+    alex, sam = alex_phone.new_page(), sam_phone.new_page()
+    sign_up(alex, "alex@example.test", "Alex")
+    sign_up(sam, "sam@example.test", "Sam")
+    pair(alex, sam)
+    save_checkin(alex, "PRIVATE-ONLY-ME-42", private=True)
+    expect(alex.locator("#my-checkin")).to_contain_text("PRIVATE-ONLY-ME-42")
+    expect(alex.locator("#my-checkin .pending")).to_have_count(0, timeout=15_000)
+
+    sam.reload()
+    expect(sam.locator("#sync-status")).to_contain_text(re.compile("synced", re.I), timeout=15_000)
+    assert "PRIVATE-ONLY-ME-42" not in sam.content()
+    assert "PRIVATE-ONLY-ME-42" not in stored_text(sam, user_id(sam))
+    assert "PRIVATE-ONLY-ME-42" in stored_text(alex, user_id(alex))
