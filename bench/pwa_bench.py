@@ -51,7 +51,11 @@ def shell_gzip_bytes() -> tuple[int, int]:
 
 
 def serve(app):
+    import logging
+
     from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -119,6 +123,8 @@ def count_records(page, user_id: str) -> int:
     return page.evaluate(
         """(name) => new Promise((ok) => {
           const r = indexedDB.open(name);
+          // Never create the app's database from here: abort if it does not exist yet.
+          r.onupgradeneeded = () => r.transaction.abort();
           r.onsuccess = () => {
             const db = r.result;
             if (!db.objectStoreNames.contains('records')) { db.close(); return ok(0); }

@@ -38,7 +38,10 @@ def stored_text(page, user_id: str) -> str:
     return page.evaluate(
         """async (name) => {
           const db = await new Promise((ok, fail) => {
-            const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = fail;
+            const r = indexedDB.open(name);
+            r.onupgradeneeded = () => r.transaction.abort();  // never create it from here
+            r.onsuccess = () => ok(r.result);
+            r.onerror = fail;
           });
           const out = [];
           for (const store of db.objectStoreNames) {
