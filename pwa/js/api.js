@@ -157,3 +157,28 @@ export const push = (/** @type {{client_id: string, schema_version: number, muta
 /** Fetch one page of what changed since the cookie. */
 export const pull = (/** @type {{client_id: string, cookie: string | null, limit: number}} */ body) =>
   /** @type {Promise<PullPage>} */ (request('POST', '/sync/pull', body));
+
+/**
+ * @typedef {object} Device
+ * @property {string} id
+ * @property {string} user_agent as the browser sent it when signing in
+ * @property {string} created_at ISO 8601
+ * @property {string} last_seen_at ISO 8601
+ * @property {boolean} current this browser's own session
+ */
+
+/** Change my display name and/or time zone; answers like getMe. */
+export const updateMe = (/** @type {{display_name?: string, time_zone?: string}} */ changes) =>
+  /** @type {Promise<Me>} */ (request('PATCH', '/me', changes));
+
+/** The devices signed in to this account. */
+export const devices = () => /** @type {Promise<{devices: Device[]}>} */ (request('GET', '/auth/sessions'));
+
+/** Sign out one of this account's devices. */
+export const endDevice = (/** @type {string} */ id) => request('DELETE', `/auth/sessions/${encodeURIComponent(id)}`);
+
+/** Sign out every device of this account, this one included. */
+export const logoutAll = () => request('POST', '/auth/logout-all');
+
+/** End the couple: each partner goes back to a solo space. */
+export const unpair = () => /** @type {Promise<{space: Space}>} */ (request('POST', '/pairing/unpair'));

@@ -5,6 +5,7 @@ import { runToday } from './checkins.js';
 import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './db.js';
 import { pendingCode, takeJoinLink } from './join-link.js';
 import { runHome } from './pairing.js';
+import { runUs } from './settings.js';
 import { needsIosInstallHint, registerWorker, watchInstall } from './pwa.js';
 import { timeZoneChoices } from './time.js';
 import { showAuth } from './ui/auth.js';
@@ -56,22 +57,28 @@ async function enter(me) {
   await setMeta(db, 'me', me);
   const engine = await createSync(db, () => me, { signedOut: () => welcome('signin') });
   const stopStatus = engine.onStatus(showSyncStatus);
-  const stopHome = runHome(view, me, {
-    signedOut: () => welcome('signin'),
-    changed(next) {
-      me = next;
-      setMeta(db, 'me', next).catch(console.error);
-      today.update(next);
-      engine.sync();
-    },
-  });
+  /**
+   * Paired, unpaired or renamed: every part of the screen follows, and a new space makes the next pull a reset.
+   * @param {api.Me} next
+   */
+  const changed = (next) => {
+    me = next;
+    setMeta(db, 'me', next).catch(console.error);
+    home.update(next);
+    today.update(next);
+    us.update(next);
+    engine.sync();
+  };
+  const signedOut = () => welcome('signin');
+  const home = runHome(view, me, { signedOut, changed });
   const today = runToday(/** @type {HTMLElement} */ (document.getElementById('today-slot')), me, db, engine);
+  const us = runUs(/** @type {HTMLElement} */ (document.getElementById('us-slot')), me, { signedOut, changed });
   engine.start();
   leave = () => {
     engine.stop();
     stopStatus();
     today.stop();
-    stopHome();
+    home.stop();
     showSyncStatus(null);
     db.close();
   };

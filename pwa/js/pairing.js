@@ -13,11 +13,17 @@ const POLL_MS = 5000;
  */
 
 /**
+ * @typedef {object} HomeRun
+ * @property {(me: api.Me) => void} update follow an account change (paired, unpaired, renamed)
+ * @property {() => void} stop
+ */
+
+/**
  * Run the home screen for this user until the returned stop is called.
  * @param {HTMLElement} view
  * @param {api.Me} me
  * @param {HomeHooks} hooks
- * @returns {() => void} stop
+ * @returns {HomeRun}
  */
 export function runHome(view, me, hooks) {
   /** @type {ReturnType<typeof setInterval> | undefined} */
@@ -31,13 +37,17 @@ export function runHome(view, me, hooks) {
   };
 
   /** @param {api.Me} next */
-  const paired = (next) => {
+  const update = (next) => {
     me = next;
-    stopPolling();
-    forgetCode();
+    if (next.partner) {
+      stopPolling();
+      forgetCode();
+    }
     home.update(next);
-    hooks.changed(next);
   };
+
+  /** The app passes the change on to every part of the screen, this one included (update). */
+  const paired = (/** @type {api.Me} */ next) => hooks.changed(next);
 
   /** A 401 means the session ended (signed out on another device, revoked). */
   const rethrow = (/** @type {unknown} */ error) => {
@@ -87,9 +97,12 @@ export function runHome(view, me, hooks) {
     },
   });
 
-  return () => {
-    stopPolling();
-    document.removeEventListener('visibilitychange', onVisible);
-    home.close();
+  return {
+    update,
+    stop() {
+      stopPolling();
+      document.removeEventListener('visibilitychange', onVisible);
+      home.close();
+    },
   };
 }

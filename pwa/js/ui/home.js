@@ -123,7 +123,13 @@ export function showHome(view, me, pendingCode, actions) {
     stopClock = () => {};
     card.hidden = true;
     pairing.hidden = Boolean(next.partner);
-    if (next.partner) stopClock = showPartner(card, next.partner, next.user.time_zone);
+    if (!next.partner) return;
+    stopClock = showPartner(card, next.partner, next.user.time_zone);
+    // The invite was used up by pairing; after an unpair the pairing card must start afresh.
+    inviteSlot.replaceChildren();
+    inviteStatus.textContent = '';
+    inviteAlert.textContent = '';
+    inviteButton.textContent = 'Create an invite';
   };
 
   update(me);
