@@ -11,13 +11,6 @@ from server.accounts.sessions import current_store
 def init_app(app: Flask) -> None:
     """Register the commands."""
 
-    @app.cli.command("purge-sessions")
-    def purge_sessions() -> None:
-        """Delete expired sessions."""
-        store = current_store(app)
-        count = store.purge_expired() if hasattr(store, "purge_expired") else 0
-        click.echo(f"purged {count} expired sessions")
-
     @app.cli.command("maintain")
     def maintain() -> None:
         """Expire old soft deletes, purge old tombstones, mark overdue promises (run daily)."""
@@ -25,7 +18,7 @@ def init_app(app: Flask) -> None:
 
         report = maintenance.run()
         store = current_store(app)
-        sessions = store.purge_expired() if hasattr(store, "purge_expired") else 0
+        sessions = store.purge_expired()
         click.echo(
             f"buried {report.buried} expired deletions, purged {report.purged} tombstones, "
             f"changed {report.spaces} spaces, purged {sessions} expired sessions"

@@ -7,6 +7,7 @@ are stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -15,12 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+import flask
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from server.db import utcnow
+from server.errors import ApiError
 from server.extensions import db
 
 USER_KEY = "_user_id"
@@ -52,6 +55,7 @@ class SessionStore(Protocol):
     def delete(self, key: str) -> None: ...
     def delete_for_user(self, user_id: str, keep: str | None = None) -> None: ...
     def list_for_user(self, user_id: str) -> list[StoredSession]: ...
+    def purge_expired(self) -> int: ...
 
 
 class DatabaseStore:
@@ -341,11 +345,7 @@ def signed_in_user_id() -> uuid.UUID:
 
     For hot endpoints that load the user inside their own transaction anyway.
     """
-    from flask import session
-
-    from server.errors import ApiError
-
-    value = session.get(USER_KEY)
+    value = flask.session.get(USER_KEY)
     try:
         return uuid.UUID(value)
     except (TypeError, ValueError):
@@ -354,7 +354,6 @@ def signed_in_user_id() -> uuid.UUID:
 
 def session_required(view):
     """Answer 401 before anything else unless the session is signed in (no user load)."""
-    import functools
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):

@@ -72,21 +72,20 @@ def read_transaction() -> Iterator[None]:
         db.session.rollback()
 
 
-def _client_for(user: User, client_id: str, *, create: bool, lock: bool = False):
-    query = select(SyncClient).where(SyncClient.id == client_id)
-    if lock:
-        query = query.with_for_update()
-    client = db.session.scalar(query)
-    if client is not None and client.user_id != user.id:
+def _check_owner(owner_id: uuid.UUID | None, user_id: uuid.UUID) -> None:
+    """A client id belongs to the user who first used it."""
+    if owner_id is not None and owner_id != user_id:
         raise ApiError(403, "client_not_yours", "This client id belongs to another account.")
-    if client is None and create:
-        client = SyncClient(id=client_id, user_id=user.id, last_mutation_id=0)
-        db.session.add(client)
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-        except IntegrityError:
-            raise Retry() from None
+
+
+def _new_client(user_id: uuid.UUID, client_id: str) -> SyncClient:
+    client = SyncClient(id=client_id, user_id=user_id, last_mutation_id=0)
+    db.session.add(client)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Retry() from None  # the same client's other request created it first
     return client
 
 
@@ -121,7 +120,10 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
         user = db.session.get(User, user_id, populate_existing=True)  # with its space, joined
         if user is None:
             raise ApiError(401, "unauthorized", "Sign in first.")
-        client = _client_for(user, client_id, create=False, lock=True)
+        client = db.session.scalar(
+            select(SyncClient).where(SyncClient.id == client_id).with_for_update()
+        )
+        _check_owner(client.user_id if client else None, user.id)
         if client is not None and all(m["id"] <= client.last_mutation_id for m in mutations):
             # A retried request with nothing new: no lock on the space, no new version.
             return {"last_mutation_id": client.last_mutation_id, "results": []}
@@ -129,7 +131,7 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
         if version is None:
             raise Retry()  # the space was replaced by a pairing or unpairing meanwhile
         space = user.space
-        client = client or _client_for(user, client_id, create=True)
+        client = client or _new_client(user.id, client_id)
         ctx = MutationContext(user=user, space=space, version=version, now=utcnow())
         for hook in BEFORE_PUSH:
             hook(ctx)
@@ -184,8 +186,7 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
                 SyncClient.id == client_id
             )
         ).first()
-        if owner_and_last is not None and owner_and_last.user_id != user_id:
-            raise ApiError(403, "client_not_yours", "This client id belongs to another account.")
+        _check_owner(owner_and_last.user_id if owner_and_last else None, user_id)
         cookie = cookies.decode(cookie_text)
         reset = (
             cookie is None

@@ -6,22 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_shell import sign_up
+from tests.browser.helpers import paired_phones, worker_ready
 
 SYNC_WAIT = 40_000  # the partner's next sync trigger is a 30 s timer at worst
-
-
-def pair(alex, sam) -> None:
-    alex.locator("#create-invite").click()
-    code = alex.locator("#invite-code").inner_text().strip()
-    sam.locator("#join-code").fill(code)
-    sam.locator("#join-form").get_by_role("button").click()
-    expect(sam.locator("#partner-name")).to_have_text("Alex")
-    expect(alex.locator("#partner-name")).to_have_text("Sam", timeout=15_000)
-
-
-def worker_ready(page) -> None:
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
 
 def save_checkin(page, note: str, *, private: bool = False) -> None:
@@ -63,11 +50,7 @@ def user_id(page) -> str:
 
 
 def test_offline_checkin_survives_a_restart_and_reaches_the_partner(phone):
-    alex_phone, sam_phone = phone(), phone()
-    alex, sam = alex_phone.new_page(), sam_phone.new_page()
-    sign_up(alex, "alex@example.test", "Alex")
-    sign_up(sam, "sam@example.test", "Sam")
-    pair(alex, sam)
+    alex_phone, _sam_phone, alex, sam = paired_phones(phone)
     worker_ready(alex)
     alex.reload()
     expect(alex.locator("#home")).to_be_visible()
@@ -97,11 +80,7 @@ def test_offline_checkin_survives_a_restart_and_reaches_the_partner(phone):
 
 
 def test_a_private_checkin_never_reaches_the_partners_screen_or_storage(phone):
-    alex_phone, sam_phone = phone(), phone()
-    alex, sam = alex_phone.new_page(), sam_phone.new_page()
-    sign_up(alex, "alex@example.test", "Alex")
-    sign_up(sam, "sam@example.test", "Sam")
-    pair(alex, sam)
+    _alex_phone, _sam_phone, alex, sam = paired_phones(phone)
     save_checkin(alex, "PRIVATE-ONLY-ME-42", private=True)
     expect(alex.locator("#my-checkin")).to_contain_text("PRIVATE-ONLY-ME-42")
     expect(alex.locator("#my-checkin .pending")).to_have_count(0, timeout=15_000)

@@ -6,17 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_offline_checkin import pair
-from tests.browser.test_shell import sign_up, unexpected
-
-
-def paired_phones(phone):
-    alex_phone, sam_phone = phone(), phone()
-    alex, sam = alex_phone.new_page(), sam_phone.new_page()
-    sign_up(alex, "alex@example.test", "Alex")
-    sign_up(sam, "sam@example.test", "Sam")
-    pair(alex, sam)
-    return alex_phone, sam_phone, alex, sam
+from tests.browser.helpers import paired_phones, sign_up, unexpected
 
 
 def test_unpairing_after_the_confirmation_returns_both_partners_to_their_own_space(phone):

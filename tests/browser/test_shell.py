@@ -7,25 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-
-EXPECTED_CONSOLE = re.compile(r"Failed to load resource: .*status of 401")
-
-
-def sign_up(page, email: str, name: str, time_zone: str | None = None) -> None:
-    page.goto("/")
-    page.locator("#signup-email").fill(email)
-    page.locator("#signup-password").fill("a long enough password")
-    page.locator("#signup-name").fill(name)
-    if time_zone:
-        page.locator("#signup-tz").select_option(time_zone)
-    page.locator("#signup-form").get_by_role(
-        "button", name=re.compile("sign up|create", re.I)
-    ).click()
-    expect(page.locator("#home")).to_be_visible()
-
-
-def unexpected(context) -> list[str]:
-    return [p for p in context.problems if not EXPECTED_CONSOLE.search(p)]
+from tests.browser.helpers import sign_up, unexpected, worker_ready
 
 
 def test_two_partners_sign_up_pair_with_the_code_and_see_each_other(phone):
@@ -69,7 +51,7 @@ def test_chromium_reports_no_installability_errors(playwright_instance, live_ser
     try:
         page = context.pages[0] if context.pages else context.new_page()
         page.goto("/")
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        worker_ready(page)
         session = context.new_cdp_session(page)
         errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
         assert errors == []
@@ -83,7 +65,7 @@ def test_the_shell_loads_offline_from_the_service_worker(phone):
     context = phone()
     page = context.new_page()
     page.goto("/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    worker_ready(page)
     page.reload()  # now controlled by the worker
     context.set_offline(True)
     page.reload()  # would be the browser's offline error page without the worker
