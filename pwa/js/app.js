@@ -1,17 +1,20 @@
 // @ts-check
 // Start-up: decide which screen to show and wire the views to the server.
 import * as api from './api.js';
+import { runAgreements } from './agreements.js';
 import { runToday } from './checkins.js';
 import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './db.js';
 import { pendingCode, takeJoinLink } from './join-link.js';
+import { runTimeline } from './memories.js';
 import { runHome } from './pairing.js';
+import { runPromises } from './promises.js';
 import { runUs } from './settings.js';
 import { needsIosInstallHint, registerWorker, watchInstall } from './pwa.js';
 import { timeZoneChoices } from './time.js';
 import { showAuth } from './ui/auth.js';
 import { offerInstall, offerUpdate, showIosHint } from './ui/chrome.js';
 import { showNotice } from './ui/notice.js';
-import { showSyncStatus } from './ui/sync-status.js';
+import { showRejections, showSyncStatus } from './ui/sync-status.js';
 import { createSync } from './sync.js';
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
@@ -65,19 +68,31 @@ async function enter(me) {
     me = next;
     setMeta(db, 'me', next).catch(console.error);
     home.update(next);
-    today.update(next);
-    us.update(next);
+    for (const section of sections) section.update(next);
     engine.sync();
   };
   const signedOut = () => welcome('signin');
   const home = runHome(view, me, { signedOut, changed });
-  const today = runToday(/** @type {HTMLElement} */ (document.getElementById('today-slot')), me, db, engine);
-  const us = runUs(/** @type {HTMLElement} */ (document.getElementById('us-slot')), me, { signedOut, changed });
+  const slot = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const sections = [
+    runToday(slot('today-slot'), me, db, engine),
+    runTimeline(slot('timeline-slot'), me, db, engine),
+    runAgreements(slot('agreements-slot'), me, db, engine),
+    runPromises(slot('promises-slot'), me, db, engine),
+    runUs(slot('us-slot'), me, { signedOut, changed }),
+  ];
+  // Refused changes stay in view whichever section is open, until the user dismisses them.
+  const rejections = async () => showRejections(view, await engine.rejections(), engine.dismissRejections);
+  const stopRejections = engine.onChange(() => {
+    rejections().catch(console.error);
+  });
+  rejections().catch(console.error);
   engine.start();
   leave = () => {
     engine.stop();
     stopStatus();
-    today.stop();
+    stopRejections();
+    for (const section of sections) section.stop?.();
     home.stop();
     showSyncStatus(null);
     db.close();

@@ -3,7 +3,6 @@
 import { askPersistence, recordsOfKind } from './db.js';
 import { checkinId, localDay } from './local-rules.js';
 import { everyMinute } from './time.js';
-import { showRejections } from './ui/sync-status.js';
 import { showToday } from './ui/today.js';
 
 /** @typedef {import('./local-rules.js').Checkin} Checkin */
@@ -44,7 +43,6 @@ export function runToday(slot, me, db, engine) {
       mine,
       partner: partner ? { name: partner.display_name, today: localDay(partner.time_zone), checkin: latest } : null,
     });
-    showRejections(slot, await engine.rejections(), engine.dismissRejections);
   };
 
   const offChange = engine.onChange(() => {

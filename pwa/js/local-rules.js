@@ -33,6 +33,10 @@
  * @property {boolean} [pending] changed here and not yet confirmed by the server
  */
 
+import { applyAgreement } from './rules/agreement.js';
+import { applyMemory } from './rules/memory.js';
+import { applyPromise } from './rules/promise.js';
+
 /** @typedef {import('./db.js').StoredRecord} StoredRecord */
 /** @typedef {import('./db.js').Mutation} Mutation */
 /** @typedef {import('./api.js').Me} Me */
@@ -75,6 +79,13 @@ export function checkinId(/** @type {string} */ spaceId, /** @type {string} */ a
   return uuid5(spaceId, `${authorId}:${day}`);
 }
 
+/** The rules of the other kinds, by the prefix of the mutation name. */
+const KIND_RULES = /** @type {Record<string, typeof applyMemory>} */ ({
+  memory: applyMemory,
+  agreement: applyAgreement,
+  promise: applyPromise,
+});
+
 /**
  * Apply one mutation to a record the way the server would; null means the record is gone.
  * A mutation the server would refuse leaves the record as it was.
@@ -109,9 +120,11 @@ export function applyLocal(record, mutation, me) {
     case 'record.share':
       if (!record || !mine || record.archived) return record ?? null;
       return { ...record, visibility: 'shared', updated_at: now, pending: true };
-    default:
-      // Kinds without local rules appear once the server has them.
-      return record ?? null;
+    default: {
+      const rules = KIND_RULES[name.slice(0, name.indexOf('.'))];
+      // Mutations without local rules show once the server has them.
+      return rules ? rules(record, mutation, me, now) : record ?? null;
+    }
   }
 }
 

@@ -52,3 +52,9 @@ def paired_phones(phone):
     sign_up(sam, "sam@example.test", "Sam")
     pair(alex, sam)
     return alex_phone, sam_phone, alex, sam
+
+
+def open_section(page, name: str) -> None:
+    """Tap a tab of the bottom navigation (Today, Timeline, Agreements, Promises, Us)."""
+    page.locator("nav.tabs").get_by_role("link", name=name, exact=True).click()
+    expect(page.locator(f"#panel-{name.lower()}")).to_be_visible()

@@ -6,14 +6,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import paired_phones, sign_up, unexpected
+from tests.browser.helpers import open_section, paired_phones, sign_up, unexpected
 
 
 def test_unpairing_after_the_confirmation_returns_both_partners_to_their_own_space(phone):
     alex_phone, sam_phone, alex, sam = paired_phones(phone)
 
+    open_section(alex, "Us")
     us = alex.locator("#us")
-    us.scroll_into_view_if_needed()
     alex.locator("#unpair").click()
     explanation = us.get_by_text(re.compile("You each keep your own check-ins"))
     expect(explanation).to_be_visible()
@@ -21,14 +21,15 @@ def test_unpairing_after_the_confirmation_returns_both_partners_to_their_own_spa
     # Nothing has happened yet: Cancel leaves the couple as it was.
     alex.locator("#unpair-cancel").click()
     expect(explanation).to_be_hidden()
-    expect(alex.locator("#partner-card")).to_be_visible()
+    expect(alex.locator("#unpair")).to_be_visible()
 
     alex.locator("#unpair").click()
     alex.locator("#unpair-confirm").click()
 
+    expect(alex.locator("#unpair")).to_be_hidden()
+    open_section(alex, "Today")
     expect(alex.locator("#create-invite")).to_be_visible()
     expect(alex.locator("#partner-card")).to_be_hidden()
-    expect(alex.locator("#unpair")).to_be_hidden()
     sam.reload()
     expect(sam.locator("#create-invite")).to_be_visible()
     expect(sam.locator("#partner-card")).to_be_hidden()
@@ -46,6 +47,7 @@ def test_signing_out_another_device_sends_it_back_to_sign_in(phone):
     expect(tablet.locator("#home")).to_be_visible()
 
     laptop.reload()
+    open_section(laptop, "Us")
     devices = laptop.locator("#devices li")
     expect(devices).to_have_count(2)
     expect(devices.filter(has_text="This device")).to_have_count(1)
@@ -64,8 +66,10 @@ def test_signing_out_another_device_sends_it_back_to_sign_in(phone):
 def test_a_new_display_name_is_what_the_partner_sees(phone):
     _, _, alex, sam = paired_phones(phone)
 
+    open_section(alex, "Us")
     alex.locator("#profile-name").fill("Alexandra")
     alex.locator("#profile-form").get_by_role("button", name="Save").click()
+    open_section(alex, "Today")
     expect(alex.locator("#home-title")).to_have_text("Hi, Alexandra")
 
     sam.reload()
@@ -75,9 +79,11 @@ def test_a_new_display_name_is_what_the_partner_sees(phone):
 def test_an_empty_name_is_refused_beside_the_field(phone):
     page = phone().new_page()
     sign_up(page, "lee@example.test", "Lee")
+    open_section(page, "Us")
     # The browser's own check would stop the form first; the server's answer is what is tested here.
     page.locator("#profile-name").evaluate("el => el.removeAttribute('required')")
     page.locator("#profile-name").fill("   ")
     page.locator("#profile-form").get_by_role("button", name="Save").click()
     expect(page.locator("#profile-name-error")).not_to_be_empty()
+    open_section(page, "Today")
     expect(page.locator("#home-title")).to_have_text("Hi, Lee")

