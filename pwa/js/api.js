@@ -34,6 +34,7 @@
  * @property {string} code shown in two halves, e.g. ABCD-2345
  * @property {string} expires_at ISO 8601
  * @property {string} url the /join#CODE link
+ * @property {string} qr_code the link as a QR code image (a data: URI)
  */
 
 /**

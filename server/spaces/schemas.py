@@ -12,6 +12,9 @@ class InviteSchema(BaseSchema):
     code = fields.String(required=True, metadata={"example": "K7QM-3XPA"})
     expires_at = fields.DateTime(required=True)
     url = fields.String(required=True, metadata={"description": "A /join#CODE link to share"})
+    qr_code = fields.String(
+        required=True, metadata={"description": "The link as a QR code: a data: URI of a PNG"}
+    )
 
 
 class AcceptSchema(BaseSchema):

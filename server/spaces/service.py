@@ -14,6 +14,7 @@ from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
 from server.spaces.models import COUPLE, SOLO, Invite, Space
+from server.spaces.qr import qr_data_uri
 from server.sync import moves
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class IssuedInvite:
     code: str
     expires_at: object
     url: str
+    qr_code: str
 
 
 def create_invite(user: User, base_url: str) -> IssuedInvite:
@@ -79,7 +81,8 @@ def create_invite(user: User, base_url: str) -> IssuedInvite:
         invite = Invite(code=code, inviter_id=user.id, created_at=now, expires_at=now + ttl)
         db.session.add(invite)
     shown = format_code(code)
-    return IssuedInvite(code=shown, expires_at=invite.expires_at, url=f"{base_url}/join#{shown}")
+    url = f"{base_url}/join#{shown}"
+    return IssuedInvite(code=shown, expires_at=invite.expires_at, url=url, qr_code=qr_data_uri(url))
 
 
 def _lock_users(*users: User) -> None:

@@ -20,6 +20,9 @@ def test_two_partners_sign_up_pair_with_the_code_and_see_each_other(phone):
     alex.locator("#create-invite").click()
     code = alex.locator("#invite-code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    qr = alex.get_by_role("img", name="QR code of the invite link")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
 
     sam.locator("#join-code").fill(code.lower())
     sam.locator("#join-form").get_by_role("button").click()

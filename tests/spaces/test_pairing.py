@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from datetime import timedelta
 
 import sqlalchemy as sa
+import zxingcpp
+from PIL import Image
 
 from server.db import utcnow
 from server.extensions import db
@@ -79,6 +83,15 @@ def test_an_expired_code_is_refused(app, make_user):
     assert response.status_code == 409
     assert response.json["error"]["code"] == "invite_expired"
     assert sam.me()["space"]["kind"] == "solo"
+
+
+def test_the_invites_qr_code_scans_to_its_join_link(make_user):
+    issued = invite(make_user("Alex"))
+
+    prefix = "data:image/png;base64,"
+    assert issued["qr_code"].startswith(prefix)
+    image = Image.open(io.BytesIO(base64.b64decode(issued["qr_code"][len(prefix) :])))
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [issued["url"]]
 
 
 def test_invites_expire_after_fifteen_minutes(make_user):

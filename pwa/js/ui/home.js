@@ -69,6 +69,7 @@ export function showHome(view, me, pendingCode, actions) {
     /** @type {HTMLElement} */ (box.querySelector('#invite-code')).textContent = invite.code;
     ref(box, 'invite-expiry').textContent = `Valid until ${timeOfDay.format(new Date(invite.expires_at))}.`;
     link.value = invite.url;
+    /** @type {HTMLImageElement} */ (ref(box, 'qr')).src = invite.qr_code;
     copy.hidden = !navigator.clipboard?.writeText;
     share.hidden = !navigator.share;
     link.addEventListener('focus', () => link.select());
