@@ -15,9 +15,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-## Run the app on http://127.0.0.1:5000 with the embedded defaults (SQLite, local files).
+## Run the app on http://127.0.0.1:5000 with the embedded defaults (SQLite, local files),
+## and the push worker beside it (its queue is a SQLite file too); Ctrl-C stops both.
 run: $(STAMP)
 	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi push-worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 ## Chromium for the browser tests: the system's, else Playwright's own, else Debian's package.

@@ -37,6 +37,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     hearth_env = env("HEARTH_ENV", "development").strip().lower()
     redis_url = env("REDIS_URL", "").strip()
     database_url = env("DATABASE_URL", "").strip() or (f"sqlite:///{instance_path / 'hearth.db'}")
+    public_url = env("PUBLIC_URL", "").strip().rstrip("/")
+    default_queue = "immediate" if hearth_env == "testing" else ("redis" if redis_url else "sqlite")
     return {
         "HEARTH_ENV": hearth_env,
         "TESTING": hearth_env == "testing",
@@ -50,9 +52,20 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "").strip()
         or redis_url
         or "memory://",
-        "PUBLIC_URL": env("PUBLIC_URL", "").strip().rstrip("/"),
+        "PUBLIC_URL": public_url,
         "TRUST_PROXY": int(env("TRUST_PROXY", "0")),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO").strip().upper(),
+        "VAPID_PRIVATE_KEY": env("VAPID_PRIVATE_KEY", "").strip(),
+        "VAPID_KEY_FILE": env("VAPID_KEY_FILE", "").strip()
+        or str(instance_path / "vapid_private.pem"),
+        # Push services want a contact; Apple refuses localhost ones, so set it in production.
+        "VAPID_SUBJECT": env("VAPID_SUBJECT", "").strip()
+        or public_url
+        or "mailto:hearth@localhost",
+        "PUSH_QUEUE": env("PUSH_QUEUE", "").strip().lower() or default_queue,
+        "PUSH_QUEUE_FILE": env("PUSH_QUEUE_FILE", "").strip()
+        or str(instance_path / "push-queue.db"),
+        "PUSH_WORKERS": int(env("PUSH_WORKERS", "4")),
     }
 
 
@@ -75,6 +88,17 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 64 * 1024,
     "ARGON2_PARALLELISM": 4,
     "INVITE_TTL_MINUTES": 15,
+    # Push delivery (DESIGN §5).
+    "PUSH_QUEUE_NAME": "hearth-push",
+    "PUSH_TTL_SECONDS": 24 * 3600,
+    "PUSH_COALESCE_SECONDS": 3 * 60,
+    "PUSH_TIMEOUT_SECONDS": 10.0,
+    "PUSH_ATTEMPTS": 6,
+    "PUSH_RETRY_BASE_SECONDS": 15.0,
+    "PUSH_RETRY_MAX_SECONDS": 30 * 60,
+    # JWTs live 12 hours (the limit is 24) and are reused for one.
+    "VAPID_TOKEN_LIFETIME_SECONDS": 12 * 3600,
+    "VAPID_TOKEN_REUSE_SECONDS": 3600,
     "API_TITLE": "Hearth",
     "API_VERSION": "1",
     "OPENAPI_VERSION": "3.0.3",

@@ -57,6 +57,16 @@ VALID_BODIES = {
     "/api/pairing/accept": {"code": "ABCD-EFGH"},
     "/api/sync/push": {"client_id": "bad-input-client", "schema_version": 1, "mutations": []},
     "/api/sync/pull": {"client_id": "bad-input-client", "cookie": None, "limit": 10},
+    ("POST", "/api/push/subscriptions"): {
+        "endpoint": "https://push.example.test/send/abc",
+        "keys": {
+            "p256dh": "BFtad9u7SDeBHPnCogmwZQiSbcKGsQBV_oYDwPYM8EdTwdrjHaLyTmeL"
+            "m4bclTxFyfMawXjd7BjnT1K6fK48XrI",
+            "auth": "46XreLH2HmHuNfqo-fdZBw",
+        },
+    },
+    ("DELETE", "/api/push/subscriptions"): {"endpoint": "https://push.example.test/send/abc"},
+    "/api/push/settings": {"preview": "none"},
 }
 
 # Bad values answered with another 4xx than 422 (an unknown schema version is a conflict).
@@ -66,6 +76,7 @@ OTHER_STATUS = {("/api/sync/push", "schema_version", 12345): 409}
 ALSO_VALID = {
     ("/api/sync/push", "mutations"): [[]],
     ("/api/sync/pull", "cookie"): [None],
+    ("/api/push/settings", "quiet_hours"): [None],
 }
 
 
@@ -124,7 +135,7 @@ def test_each_field_with_wrong_types_and_sizes(app, signed_in):
         properties = openapi_properties(app, rule, method)
         if not properties:
             continue
-        valid = VALID_BODIES[path]
+        valid = VALID_BODIES.get((method, path)) or VALID_BODIES[path]
         assert set(valid) <= set(properties), path
         for field in properties:
             for value in BAD_VALUES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from flask import current_app, session
@@ -11,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from server.accounts.models import User
 from server.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
-from server.accounts.sessions import StoredSession, current_store, token_key
+from server.accounts.sessions import USER_KEY, StoredSession, current_store, token_key
 from server.db import write_transaction
 from server.errors import ApiError
 from server.extensions import db
+from server.push import service as push
 from server.spaces import service as spaces
 
 INVALID_LOGIN = ApiError(401, "invalid_credentials", "Wrong email or password.")
@@ -25,7 +27,17 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
+def _forget_this_device(user_id: str | None) -> None:
+    """Stop push notifications to this device for the user signing out of it."""
+    device = session.pop(push.DEVICE_KEY, None)
+    if user_id and isinstance(device, str):
+        push.forget_devices(uuid.UUID(user_id), [device])
+
+
 def _start_session(user: User) -> None:
+    previous = session.get(USER_KEY)
+    if previous and previous != str(user.id):
+        _forget_this_device(previous)  # someone else's notifications must not follow
     session.regenerate()  # a new session id at every sign-in
     login_user(user)
 
@@ -82,6 +94,7 @@ def login(email: str, password: str) -> User:
 
 def logout() -> None:
     """End this session; its cookie stops working."""
+    _forget_this_device(session.get(USER_KEY))
     logout_user()
     session.clear()
 
@@ -89,6 +102,7 @@ def logout() -> None:
 def logout_everywhere(user: User) -> None:
     """End every session of the user, this one included."""
     current_store(current_app).delete_for_user(str(user.id))
+    push.forget_devices(user.id)
     logout()
 
 
@@ -109,6 +123,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     current_store(current_app).delete_for_user(
         str(user.id), keep=token_key(token) if token else None
     )
+    this_device = session.get(push.DEVICE_KEY)
+    push.forget_devices(user.id, keep=this_device if isinstance(this_device, str) else None)
     session.regenerate()
 
 
@@ -145,10 +161,14 @@ def devices(user: User) -> list[Device]:
 def end_device(user: User, device_id: str) -> None:
     """Sign out one of the user's devices."""
     store = current_store(current_app)
-    if device_id not in {s.key for s in store.list_for_user(str(user.id))}:
+    found = {s.key: s for s in store.list_for_user(str(user.id))}
+    if device_id not in found:
         raise ApiError(404, "not_found", "No such device.")
     token = getattr(session, "token", None)
     if token and token_key(token) == device_id:
         logout()
     else:
         store.delete(device_id)
+        device = found[device_id].data.get(push.DEVICE_KEY)
+        if isinstance(device, str):
+            push.forget_devices(user.id, [device])

@@ -167,5 +167,9 @@ def unpair(user: User) -> Space:
             member.space_id = new_spaces[member.id].id
         db.session.flush()
         db.session.delete(couple)
+        others = [m.id for m in members if m.id != user.id]
+    from server.push.queue import tell_unpaired
+
+    tell_unpaired(others)  # after the commit: the worker must find the new spaces
     db.session.refresh(user)
     return user.space

@@ -42,6 +42,18 @@ class Transient(Exception):
     """A failure worth retrying later: the push stops and answers 503."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """What an applied mutation did to a record, in plain values that outlive the transaction."""
+
+    mutation: str
+    kind: str
+    record_id: uuid.UUID
+    created: bool
+    # Shared and not deleted: the partner can see it.
+    shared: bool
+
+
 def local_today(user: User, now: datetime) -> date:
     """Return the user's local date at `now`."""
     return now.astimezone(ZoneInfo(user.time_zone)).date()
@@ -56,6 +68,21 @@ class MutationContext:
     changed: list[Record] = field(default_factory=list)
     # Ids looked up and found free, so that creating them needs no second query.
     free_ids: set[uuid.UUID] = field(default_factory=set)
+    # What the applied mutations changed, for the after-commit hooks.
+    applied: list[Change] = field(default_factory=list)
+    # Records the running mutation created (True) or changed (False).
+    touched: dict[uuid.UUID, tuple[Record, bool]] = field(default_factory=dict)
+
+    def begin_mutation(self) -> None:
+        """Start recording what the next mutation changes."""
+        self.touched = {}
+
+    def end_mutation(self, name: str) -> None:
+        """Keep what the mutation that just applied changed."""
+        for record, created in self.touched.values():
+            shared = record.visibility == SHARED and not record.tombstone
+            self.applied.append(Change(name, record.kind, record.id, created, shared))
+        self.touched = {}
 
     @cached_property
     def partner(self) -> User | None:
@@ -133,6 +160,7 @@ class MutationContext:
         )
         db.session.add(record)
         self.changed.append(record)
+        self.touched[record_id] = (record, True)
         return record
 
     def touch(self, record: Record) -> None:
@@ -144,6 +172,7 @@ class MutationContext:
         flag_modified(record, "data")
         if record not in self.changed:
             self.changed.append(record)
+        self.touched.setdefault(record.id, (record, False))
 
     def bury(self, record: Record) -> None:
         """Turn the record into a tombstone: its content is gone for good."""
@@ -176,6 +205,8 @@ class Mutator:
 MUTATORS: dict[str, Mutator] = {}
 # Run at the start of every push, under the space lock (e.g. promises turning missed).
 BEFORE_PUSH: list[Callable[[MutationContext], None]] = []
+# Run after a push commits, with the pusher's id, the space id and what the push changed.
+AFTER_COMMIT: list[Callable[[uuid.UUID, uuid.UUID, list[Change]], None]] = []
 # Per kind: a function adding derived fields to a record's value (or None).
 PRESENTERS: dict[str, Callable[[Record], dict[str, Any]] | None] = {}
 # Per kind whose ids depend on the space: the id a record takes in another space.
@@ -197,6 +228,14 @@ def mutator(name: str, schema: type[ma.Schema]) -> Callable[[MutatorFn], Mutator
 def before_push(fn: Callable[[MutationContext], None]) -> Callable[[MutationContext], None]:
     """Register a function run with the context at the start of every push."""
     BEFORE_PUSH.append(fn)
+    return fn
+
+
+def after_commit(
+    fn: Callable[[uuid.UUID, uuid.UUID, list[Change]], None],
+) -> Callable[[uuid.UUID, uuid.UUID, list[Change]], None]:
+    """Register a function run after every push that changed something has committed."""
+    AFTER_COMMIT.append(fn)
     return fn
 
 

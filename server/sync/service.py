@@ -23,8 +23,10 @@ from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
 from server.sync.moves import lock_space
 from server.sync.registry import (
+    AFTER_COMMIT,
     BEFORE_PUSH,
     MUTATORS,
+    Change,
     MutationContext,
     Rejected,
     Transient,
@@ -103,9 +105,11 @@ def _apply(ctx: MutationContext, mutation: dict[str, Any]) -> dict[str, Any]:
             raise Rejected(
                 "invalid", "Some arguments are not valid.", flatten_messages(error.messages)
             ) from None
+        ctx.begin_mutation()
         with db.session.begin_nested():
             spec.fn(ctx, args)
             db.session.flush()
+        ctx.end_mutation(spec.name)
     except Rejected as rejection:
         error = {"code": rejection.code, "message": rejection.message}
         if rejection.fields:
@@ -152,6 +156,9 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
             client.last_mutation_id = mutation["id"]
         client.last_seen_at = ctx.now
         last = client.last_mutation_id
+        space_id, applied = space.id, ctx.applied
+    if applied:
+        _after_commit(user_id, space_id, applied)
     if transient:
         raise ApiError(
             503,
@@ -160,6 +167,15 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
             headers={"Retry-After": "2"},
         )
     return {"last_mutation_id": last, "results": results}
+
+
+def _after_commit(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Change]) -> None:
+    """Tell the after-commit hooks; the push has succeeded whatever they do."""
+    for hook in AFTER_COMMIT:
+        try:
+            hook(user_id, space_id, applied)
+        except Exception:
+            log.exception("after-commit hook %s failed", getattr(hook, "__name__", hook))
 
 
 def push(user_id: uuid.UUID, client_id: str, schema_version: int, mutations: list[dict]) -> dict:

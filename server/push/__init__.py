@@ -1,0 +1,1 @@
+"""Push notifications: VAPID keys, subscriptions, settings, and delivery through a task queue."""

@@ -1,0 +1,197 @@
+"""Deciding who is told what, and when: coalescing, quiet hours, per-kind settings.
+
+Runs in the worker. A push's committed changes become at most one pending
+notice per recipient and kind; the notice is delivered when the recipient's
+quiet hours allow, to each of their devices.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from server.db import utcnow, write_transaction
+from server.extensions import db
+from server.push import messages
+from server.push.models import PushNotice, PushSettings, PushSubscription
+from server.sync.models import SHARED, Record
+
+if TYPE_CHECKING:
+    from server.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+
+def clock() -> datetime:
+    """Return the time the worker goes by (tests move it)."""
+    return utcnow()
+
+
+def quiet_until(now: datetime, settings: PushSettings | None, time_zone: str) -> datetime | None:
+    """Return when the recipient's quiet hours end if `now` is inside them, else None."""
+    if settings is None or settings.quiet_start is None or settings.quiet_end is None:
+        return None
+    zone = ZoneInfo(time_zone)
+    local = now.astimezone(zone)
+    at, start, end = local.time().replace(tzinfo=None), settings.quiet_start, settings.quiet_end
+    inside = start <= at < end if start < end else (at >= start or at < end)
+    if not inside:
+        return None
+    day = local.date() if at < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
+
+
+def _lock_user(user_id: uuid.UUID) -> User | None:
+    """Lock the recipient's row: one decision at a time per recipient."""
+    from server.accounts.models import User
+
+    locked = db.session.scalar(select(User.id).where(User.id == user_id).with_for_update())
+    return db.session.get(User, locked, populate_existing=True) if locked else None
+
+
+def _has_devices(user_id: uuid.UUID) -> bool:
+    found = db.session.scalar(
+        select(PushSubscription.id).where(PushSubscription.user_id == user_id).limit(1)
+    )
+    return found is not None
+
+
+@dataclass
+class Due:
+    recipient_id: uuid.UUID
+    kind: str
+    at: datetime
+
+
+def note_changes(author_id: uuid.UUID, space_id: uuid.UUID, changes: list[dict]) -> list[Due]:
+    """Record the partner-visible changes of a push; return the deliveries to schedule."""
+    from server.accounts.models import User
+
+    now = clock()
+    latest: dict[str, tuple[dict, int]] = {}
+    for change in changes:
+        action = messages.action_of(change["mutation"], change["created"])
+        if change["shared"] and messages.phrase(action, change["kind"]):
+            count = latest.get(change["kind"], (None, 0))[1]
+            latest[change["kind"]] = ({**change, "action": action}, count + 1)
+    if not latest:
+        return []
+    due: list[Due] = []
+    with write_transaction():
+        recipient_id = db.session.scalar(
+            select(User.id).where(User.space_id == space_id, User.id != author_id)
+        )
+        if recipient_id is None or not _has_devices(recipient_id):
+            return []
+        recipient = _lock_user(recipient_id)
+        if recipient is None or recipient.space_id != space_id:
+            return []
+        settings = db.session.get(PushSettings, recipient.id)
+        muted = set(settings.muted or []) if settings else set()
+        for kind, (change, count) in latest.items():
+            if kind in muted:
+                continue
+            at = _note(recipient, kind, author_id, space_id, change, count, settings, now)
+            if at is not None:
+                due.append(Due(recipient.id, kind, at))
+    return due
+
+
+def note_unpaired(former_partner_id: uuid.UUID) -> list[Due]:
+    """Record that the partner ended the couple; return the delivery to schedule."""
+    now = clock()
+    with write_transaction():
+        recipient = _lock_user(former_partner_id)
+        if recipient is None or not _has_devices(recipient.id):
+            return []
+        settings = db.session.get(PushSettings, recipient.id)
+        change = {"action": messages.UNPAIRED, "record_id": None}
+        at = _note(recipient, messages.PAIRING, None, None, change, 1, settings, now)
+    return [Due(former_partner_id, messages.PAIRING, at)] if at else []
+
+
+def _note(
+    recipient: User,
+    kind: str,
+    author_id: uuid.UUID | None,
+    space_id: uuid.UUID | None,
+    change: dict,
+    count: int,
+    settings: PushSettings | None,
+    now: datetime,
+) -> datetime | None:
+    """Fold a change into the recipient's notice of that kind; return when to deliver a new one."""
+    notice = db.session.get(PushNotice, (recipient.id, kind), with_for_update=True)
+    if notice is None:
+        notice = PushNotice(recipient_id=recipient.id, kind=kind, pending=False, count=0)
+        db.session.add(notice)
+    notice.author_id, notice.space_id = author_id, space_id
+    notice.record_id = uuid.UUID(change["record_id"]) if change["record_id"] else None
+    notice.action = change["action"]
+    notice.updated_at = now
+    if notice.pending:
+        notice.count += count  # the delivery already queued will say it
+        return None
+    if notice.window_ends_at is not None and now < notice.window_ends_at:
+        return None  # covered by the notification just sent
+    notice.pending = True
+    notice.count = count
+    notice.due_at = quiet_until(now, settings, recipient.time_zone) or now
+    return notice.due_at
+
+
+@dataclass
+class Outgoing:
+    subscription_id: int
+    message: messages.Message
+
+
+def take_due(recipient_id: uuid.UUID, kind: str) -> tuple[list[Outgoing], datetime | None]:
+    """Turn a pending notice into messages for each device, or say until when to hold it."""
+    from server.accounts.models import User
+
+    now = clock()
+    window = timedelta(seconds=current_app.config["PUSH_COALESCE_SECONDS"])
+    with write_transaction():
+        recipient = _lock_user(recipient_id)
+        notice = db.session.get(PushNotice, (recipient_id, kind), with_for_update=True)
+        if recipient is None or notice is None or not notice.pending:
+            return [], None
+        settings = db.session.get(PushSettings, recipient.id)
+        held = quiet_until(now, settings, recipient.time_zone)
+        if held is not None:
+            notice.due_at = held
+            return [], held
+        notice.pending = False
+        notice.window_ends_at = now + window
+        if settings is not None and kind in (settings.muted or []):
+            return [], None  # muted while it waited
+        if not _still_visible(recipient, notice):
+            log.info("dropped a notice whose record is gone or private")
+            return [], None
+        author = db.session.get(User, notice.author_id) if notice.author_id else None
+        preview = settings.preview if settings else "generic"
+        message = messages.compose(
+            kind, notice.action, author.display_name if author else "", notice.count, preview
+        )
+        ids = db.session.scalars(
+            select(PushSubscription.id).where(PushSubscription.user_id == recipient.id)
+        ).all()
+    return [Outgoing(i, message) for i in ids], None
+
+
+def _still_visible(recipient: User, notice: PushNotice) -> bool:
+    """Tell whether what the notice is about is still there for the recipient to see."""
+    if notice.action == messages.UNPAIRED:
+        return True
+    if notice.space_id != recipient.space_id or notice.record_id is None:
+        return False
+    record = db.session.get(Record, (notice.space_id, notice.record_id))
+    return record is not None and record.visibility == SHARED and not record.tombstone

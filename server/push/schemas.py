@@ -1,0 +1,134 @@
+"""Request and response schemas of /api/push."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import time
+
+import marshmallow as ma
+from cryptography.hazmat.primitives.asymmetric import ec
+from marshmallow import fields, validate
+
+from server.push.models import GENERIC, NONE
+from server.schemas import BaseSchema
+
+# What a user can mute; pairing news (an unpairing) always comes.
+KINDS = ("checkin", "memory", "agreement", "promise")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Decode base64url with or without padding; raise ValueError when it is not."""
+    if not text or any(ch in text for ch in "+/ \n"):
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64url") from None
+
+
+class P256dh(fields.String):
+    """The browser's P-256 public key, base64url of the uncompressed point."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            raw = b64url_decode(text)
+            if len(raw) != 65:
+                raise ValueError("wrong length")
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+        except ValueError:
+            raise ma.ValidationError("Not a P-256 public key (base64url, 65 bytes).") from None
+        return text
+
+
+class AuthSecret(fields.String):
+    """The subscription's 16-byte authentication secret, base64url."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            if len(b64url_decode(text)) != 16:
+                raise ValueError("wrong length")
+        except ValueError:
+            raise ma.ValidationError(
+                "Not an authentication secret (base64url, 16 bytes)."
+            ) from None
+        return text
+
+
+class LocalTime(fields.String):
+    """A local time of day as HH:MM."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            if len(text) != 5 or text[2] != ":":
+                raise ValueError("not HH:MM")
+            return time(int(text[:2]), int(text[3:]))
+        except ValueError:
+            raise ma.ValidationError("A time of day as HH:MM, e.g. 22:30.") from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%H:%M")
+
+
+class KeyAnswerSchema(BaseSchema):
+    public_key = fields.String(
+        required=True, metadata={"description": "applicationServerKey for pushManager.subscribe"}
+    )
+
+
+class SubscriptionKeysSchema(BaseSchema):
+    p256dh = P256dh(required=True)
+    auth = AuthSecret(required=True)
+
+
+class SubscribeSchema(BaseSchema):
+    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    keys = fields.Nested(SubscriptionKeysSchema, required=True)
+
+
+class UnsubscribeSchema(BaseSchema):
+    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class SubscriptionAnswerSchema(BaseSchema):
+    endpoint = fields.String(required=True)
+
+
+class QuietHoursSchema(BaseSchema):
+    start = LocalTime(required=True, metadata={"description": "HH:MM, the recipient's time"})
+    end = LocalTime(required=True, metadata={"description": "HH:MM; before start: overnight"})
+
+    @ma.validates_schema
+    def _not_empty(self, data, **kwargs):
+        if data["start"] == data["end"]:
+            raise ma.ValidationError("Start and end must differ.", "end")
+
+
+class KindsSchema(BaseSchema):
+    checkin = fields.Boolean()
+    memory = fields.Boolean()
+    agreement = fields.Boolean()
+    promise = fields.Boolean()
+
+
+class SettingsSchema(BaseSchema):
+    preview = fields.String(
+        validate=validate.OneOf([GENERIC, NONE]),
+        metadata={"description": "generic: who and what kind; none: 'Something new in Hearth'"},
+    )
+    quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
+    kinds = fields.Nested(KindsSchema, metadata={"description": "Notifications on/off per kind"})
+
+    @ma.validates_schema
+    def _something(self, data, **_kwargs):
+        if not data:
+            raise ma.ValidationError("Send preview, quiet_hours or kinds.", "_body")
+
+
+class SettingsAnswerSchema(BaseSchema):
+    preview = fields.String(required=True)
+    quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True, required=True)
+    kinds = fields.Nested(KindsSchema, required=True)

@@ -1,0 +1,101 @@
+"""Sending one encrypted message to one push service (RFC 8030, 8291, 8292)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask
+from pywebpush import WebPusher, WebPushException
+
+from server.db import utcnow
+from server.push import keys
+
+log = logging.getLogger(__name__)
+
+SENT, GONE, RETRY, FAILED = "sent", "gone", "retry", "failed"
+
+
+@dataclass
+class Outcome:
+    status: str
+    retry_after: float | None = None
+    detail: str = ""
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+class Sender:
+    """Encrypts and posts messages, one HTTP session per worker thread, VAPID headers cached."""
+
+    def __init__(self, app: Flask) -> None:
+        config = app.config
+        self.ttl = int(config["PUSH_TTL_SECONDS"])
+        read = float(config["PUSH_TIMEOUT_SECONDS"])
+        self.timeout = (min(5.0, read), read)
+        self.headers = keys.VapidHeaders(
+            keys.vapid(app),
+            config["VAPID_SUBJECT"],
+            int(config["VAPID_TOKEN_LIFETIME_SECONDS"]),
+            int(config["VAPID_TOKEN_REUSE_SECONDS"]),
+        )
+        self._local = threading.local()
+
+    def session(self) -> requests.Session:
+        """Return this thread's HTTP session, so connections to push services are reused."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+    def send(
+        self, endpoint: str, p256dh: str, auth: str, payload: dict, topic: str, urgency: str
+    ) -> Outcome:
+        """Post one message; say whether it was taken, the endpoint is gone, or to try again."""
+        parts = urlsplit(endpoint)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        headers = {
+            "Authorization": self.headers.for_origin(origin),
+            "Urgency": urgency,
+            "Topic": topic,
+        }
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        subscription = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
+        try:
+            pusher = WebPusher(subscription, requests_session=self.session())
+            response = pusher.send(
+                data=data,
+                headers=headers,
+                ttl=self.ttl,
+                content_encoding="aes128gcm",
+                timeout=self.timeout,
+            )
+        except WebPushException as error:
+            return Outcome(FAILED, detail=str(error))
+        except (requests.Timeout, requests.ConnectionError) as error:
+            return Outcome(RETRY, detail=type(error).__name__)
+        except requests.RequestException as error:
+            return Outcome(FAILED, detail=type(error).__name__)
+        status = response.status_code
+        if 200 <= status < 300:
+            return Outcome(SENT)
+        if status in (404, 410):
+            return Outcome(GONE, detail=str(status))
+        if status == 429 or status >= 500:
+            return Outcome(RETRY, _retry_after(response), detail=str(status))
+        return Outcome(FAILED, detail=f"{status} {response.text[:200]}")
