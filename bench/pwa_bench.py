@@ -1,8 +1,10 @@
-"""PWA budgets (DESIGN §8): shell size, offline cold start, first sync into a fresh browser.
+"""PWA budgets (DESIGN §8): shell size, offline cold start, first sync, Lighthouse scores.
 
 Run: `make bench-pwa` (or `.venv/bin/python bench/pwa_bench.py`). It serves the app
 on a loopback port with a temporary SQLite database, drives Chromium with
 Playwright, prints a table and one JSON line, and cleans up after itself.
+Lighthouse (mobile preset) comes from the npm registry into bench/.lighthouse on
+first use, and runs with the same Chromium; without npm that part is skipped.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -37,6 +40,9 @@ ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "a long enough password"
+LIGHTHOUSE_DIR = ROOT / "bench" / ".lighthouse"
+LIGHTHOUSE_VERSION = "12"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
 def shell_gzip_bytes() -> tuple[int, int]:
@@ -68,6 +74,8 @@ def register(page, email: str, name: str) -> str:
           const r = await fetch('/api/auth/register', {method: 'POST',
             headers: {'Content-Type': 'application/json', 'X-Requested-With': 'hearth'},
             body: JSON.stringify({email, password, display_name: name, time_zone: 'UTC'})});
+          // As if signed up through the app's own form, which remembers an account on this browser.
+          localStorage.setItem('hearth.has-account', '1');
           return (await r.json()).user.id;
         }""",
         [email, PASSWORD, name],
@@ -137,6 +145,52 @@ def count_records(page, user_id: str) -> int:
     )
 
 
+def lighthouse_bin() -> Path | None:
+    """The lighthouse command, installed from npm into bench/.lighthouse on first use."""
+    found = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+    if found.exists():
+        return found
+    if not shutil.which("npm"):
+        return None
+    LIGHTHOUSE_DIR.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            "npm",
+            "install",
+            "--silent",
+            "--prefix",
+            str(LIGHTHOUSE_DIR),
+            f"lighthouse@{LIGHTHOUSE_VERSION}",
+        ],
+        check=True,
+    )
+    return found if found.exists() else None
+
+
+def lighthouse(command: Path, chromium: str, url: str, cookie: str | None) -> dict:
+    """Run Lighthouse's mobile preset on a URL; return its category scores and main timings."""
+    out = Path(tempfile.mkdtemp(prefix="hearth-lh-")) / "report.json"
+    args = [
+        str(command),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+    ]
+    if cookie:
+        args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+    subprocess.run(args, check=True, env={**os.environ, "CHROME_PATH": chromium}, timeout=300)
+    report = json.loads(out.read_text())
+    shutil.rmtree(out.parent, ignore_errors=True)
+    scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+    audits = report["audits"]
+    for audit in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time"):
+        scores[audit] = audits[audit]["displayValue"]
+    return scores
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -196,7 +250,8 @@ def main() -> None:
             page.evaluate(
                 """([email, password]) => fetch('/api/auth/login', {method: 'POST',
                   headers: {'Content-Type': 'application/json', 'X-Requested-With': 'hearth'},
-                  body: JSON.stringify({email, password})})""",
+                  body: JSON.stringify({email, password})})
+                  .then(() => localStorage.setItem('hearth.has-account', '1'))""",
                 ["big@example.test", PASSWORD],
             )
             begin = time.perf_counter()
@@ -208,6 +263,21 @@ def main() -> None:
             results["first_sync_records"] = count_records(page, owner)
             fresh.close()
             browser.close()
+
+        command = lighthouse_bin()
+        if command:
+            # The first screen a new user sees, and Today as a signed-in partner opens it.
+            results["lighthouse_signed_out"] = lighthouse(command, chromium, f"{base}/", None)
+            client = app.test_client()
+            client.post(
+                "/api/auth/login",
+                json={"email": "cold@example.test", "password": PASSWORD},
+                headers={"X-Requested-With": "hearth"},
+            )
+            cookie = client.get_cookie("hearth_session")
+            results["lighthouse_today"] = lighthouse(
+                command, chromium, f"{base}/", f"hearth_session={cookie.value}"
+            )
     finally:
         server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -229,7 +299,17 @@ def main() -> None:
         f" ({results['first_sync_records']} records in IndexedDB)"
         f"   budget <= 2.5 s   {'ok' if first <= 2.5 else 'OVER'}"
     )
-    print("  Lighthouse              not measured by this script")
+    for key, label in (("lighthouse_signed_out", "signed out"), ("lighthouse_today", "Today")):
+        scores = results.get(key)
+        if not scores:
+            print(f"  Lighthouse ({label})      not measured: npm is not available")
+            continue
+        print(
+            f"  Lighthouse mobile, {label:<10} "
+            + ", ".join(f"{name} {scores[name]}" for name in CATEGORIES)
+            + f" (FCP {scores['first-contentful-paint']}, LCP {scores['largest-contentful-paint']},"
+            f" TBT {scores['total-blocking-time']})"
+        )
     print(json.dumps(results))
 
 

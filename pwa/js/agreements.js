@@ -1,6 +1,11 @@
 // @ts-check
 // Agreements's controller: reads the local copy and turns the user's actions into mutations.
+import { recordsOfKind } from './db.js';
+import { localDay } from './local-rules.js';
+import { everyMinute } from './time.js';
 import { showAgreements } from './ui/agreements.js';
+
+/** @typedef {import('./rules/agreement.js').Agreement} Agreement */
 
 /**
  * Run Agreements in the slot until the returned stop is called.
@@ -11,13 +16,44 @@ import { showAgreements } from './ui/agreements.js';
  * @returns {{update: (me: import('./api.js').Me) => void, stop: () => void}}
  */
 export function runAgreements(slot, me, db, engine) {
-  void db;
-  void engine;
-  showAgreements(slot, me);
+  const view = showAgreements(slot, {
+    propose: (fields) => engine.mutate('agreement.propose', { id: crypto.randomUUID(), ...fields }),
+    amend: (id, baseRevision, fields) => engine.mutate('agreement.amend', { id, base_revision: baseRevision, ...fields }),
+    accept: (id, revision) => engine.mutate('agreement.accept', { id, revision }),
+    withdraw: (id) => engine.mutate('agreement.withdraw', { id }),
+    retire: (id) => engine.mutate('agreement.retire', { id }),
+  });
+
+  const refresh = async () => {
+    const records = /** @type {Agreement[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'agreement')));
+    view.render({
+      me: me.user.id,
+      partner: me.partner ? { id: me.partner.id, name: me.partner.display_name } : null,
+      timeZone: me.user.time_zone,
+      today: localDay(me.user.time_zone),
+      agreements: records.filter((a) => !a.deleted),
+    });
+  };
+
+  const offChange = engine.onChange(() => {
+    refresh().catch(console.error);
+  });
+  // Review dates fall due at midnight in the user's own time zone.
+  let shownDay = '';
+  const stopClock = everyMinute(() => {
+    const day = localDay(me.user.time_zone);
+    if (day !== shownDay) refresh().catch(console.error);
+    shownDay = day;
+  });
+
   return {
     update(next) {
       me = next;
+      refresh().catch(console.error);
     },
-    stop() {},
+    stop() {
+      offChange();
+      stopClock();
+    },
   };
 }

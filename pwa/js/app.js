@@ -24,10 +24,19 @@ const IOS_HINT_DONE = 'hearth.ios-hint-dismissed';
 /** Stops whatever the current screen runs (timers, polling). */
 let leave = () => {};
 
-/** Ask the server who we are and show the matching screen; offline, the last answer stored here will do. */
-async function start() {
+/**
+ * Ask the server who we are and show the matching screen; offline, the last answer stored here will do.
+ * @param {boolean} [signedIn] just signed up or in on this browser
+ */
+async function start(signedIn = false) {
   leave();
   leave = () => {};
+  // Nobody ever signed in on this browser: no session to ask about (and no 401 in the console).
+  // Offline, asking fails and says so, which beats a sign-up form that cannot work.
+  if (!signedIn && !recalls(KNOWN) && navigator.onLine) {
+    welcome('signup');
+    return;
+  }
   /** @type {api.Me | null} */
   let me = null;
   try {
@@ -122,8 +131,8 @@ function welcome(mode) {
   forgetUser();
   const { zones, current } = timeZoneChoices();
   showAuth(view, { mode, joining: Boolean(pendingCode()), timeZones: zones, timeZone: current }, {
-    signUp: (data) => api.register(data).then(start),
-    signIn: (data) => api.login(data).then(start),
+    signUp: (data) => api.register(data).then(() => start(true)),
+    signIn: (data) => api.login(data).then(() => start(true)),
   });
 }
 
@@ -138,9 +147,9 @@ function trouble(error) {
     text: offline
       ? 'Hearth will pick up where you left off when your connection is back.'
       : /** @type {Error} */ (error).message,
-    retry: start,
+    retry: () => start(true),
   });
-  if (offline) window.addEventListener('online', start, { once: true });
+  if (offline) window.addEventListener('online', () => start(true), { once: true });
 }
 
 /** @param {string} key */

@@ -76,6 +76,8 @@ export function showProblem(form, problem) {
  */
 export async function busy(button, action) {
   if (button.disabled) return;
+  // Disabling the focused button drops keyboard focus to <body>; it comes back afterwards.
+  const hadFocus = document.activeElement === button;
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
@@ -83,5 +85,6 @@ export async function busy(button, action) {
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
+    if (hadFocus && button.isConnected && (document.activeElement === document.body || !document.activeElement)) button.focus();
   }
 }
