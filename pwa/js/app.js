@@ -7,6 +7,7 @@ import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './db.js';
 import { pendingCode, takeJoinLink } from './join-link.js';
 import { runTimeline } from './memories.js';
 import { runHome } from './pairing.js';
+import { runNotify } from './notify.js';
 import { runPromises } from './promises.js';
 import { runUs } from './settings.js';
 import { needsIosInstallHint, registerWorker, watchInstall } from './pwa.js';
@@ -88,6 +89,7 @@ async function enter(me) {
     runTimeline(slot('timeline-slot'), me, db, engine),
     runAgreements(slot('agreements-slot'), me, db, engine),
     runPromises(slot('promises-slot'), me, db, engine),
+    runNotify(slot('notify-slot'), me, db),
     runUs(slot('us-slot'), me, { signedOut, changed }),
   ];
   // Refused changes stay in view whichever section is open, until the user dismisses them.
