@@ -93,7 +93,8 @@ def _write_fields(
                     "at": ctx.now.isoformat(),
                     "replaced_by": user_id,
                     # The writer had not seen the value it replaces: it still wins, being later.
-                    "conflict": (base.get(name) or 0) != current,
+                    # Replacing one's own unseen words (two edits before a sync) is no clash.
+                    "conflict": (base.get(name) or 0) != current and authors.get(name) != user_id,
                 }
             )
         data[name] = value

@@ -200,6 +200,22 @@ def test_offline_edits_of_one_field_keep_the_later_and_the_replaced_one(couple, 
     ]
 
 
+def test_two_edits_of_mine_before_a_sync_are_no_clash(couple):
+    a = couple.a
+    before = memory_on(a)
+    # Both edits start from the version the server last gave this device.
+    edit(a, before, title="Brighton, in the rain")
+    edit(a, before, title="Brighton, rain all day")
+    a.sync()
+
+    memory = memory_on(a)
+    assert memory["title"] == "Brighton, rain all day"
+    assert [(e["value"], e["conflict"]) for e in memory["history"]] == [
+        ("Our first trip", False),
+        ("Brighton, in the rain", False),
+    ]
+
+
 @pytest.mark.parametrize("order", ORDERS)
 def test_offline_edits_of_different_fields_both_survive(couple, order):
     a, s = couple.a, couple.s
