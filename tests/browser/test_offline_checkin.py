@@ -1,4 +1,4 @@
-"""A check-in written offline survives closing the app and reaches the partner once online."""
+"""What is written offline survives closing the app and reaches the partner once online."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import paired_phones, worker_ready
+from tests.browser.helpers import open_section, paired_phones, worker_ready
+from tests.browser.test_promises import card as promise_card
+from tests.browser.test_promises import make_promise
+from tests.browser.test_timeline import add_memory, memory
 
 SYNC_WAIT = 40_000  # the partner's next sync trigger is a 30 s timer at worst
 
@@ -49,7 +52,7 @@ def user_id(page) -> str:
     return page.evaluate("fetch('/api/me').then(r => r.json()).then(b => b.user.id)")
 
 
-def test_offline_checkin_survives_a_restart_and_reaches_the_partner(phone):
+def test_what_is_written_offline_survives_a_restart_and_reaches_the_partner(phone):
     alex_phone, _sam_phone, alex, sam = paired_phones(phone)
     worker_ready(alex)
     alex.reload()
@@ -61,22 +64,36 @@ def test_offline_checkin_survives_a_restart_and_reaches_the_partner(phone):
     save_checkin(alex, "written on the train")
     expect(alex.locator("#my-checkin")).to_contain_text("written on the train")
     expect(alex.locator("#my-checkin .pending")).to_be_visible()
+    open_section(alex, "Timeline")
+    add_memory(alex, "Sunset from the train", story="Orange all the way to Lyon.")
+    open_section(alex, "Promises")
+    make_promise(alex, "call you when I land")
+    expect(promise_card(alex, "call you when I land").locator(".pending")).to_be_visible()
     expect(alex.locator("#sync-status")).to_contain_text(re.compile("offline", re.I))
-    expect(alex.locator("#sync-status")).to_contain_text("1")
+    expect(alex.locator("#sync-status")).to_contain_text("3 changes waiting")
 
     alex.close()
     alex = alex_phone.new_page()
     alex.goto("/")
     expect(alex.locator("#my-checkin")).to_contain_text("written on the train")
     expect(alex.locator("#my-checkin .pending")).to_be_visible()
+    open_section(alex, "Timeline")
+    expect(memory(alex, "Sunset from the train").locator(".pending")).to_be_visible()
+    open_section(alex, "Promises")
+    expect(promise_card(alex, "call you when I land").locator(".pending")).to_be_visible()
 
     alex_phone.set_offline(False)
     alex.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(alex.locator("#my-checkin .pending")).to_have_count(0, timeout=15_000)
+    expect(alex.locator(".pending")).to_have_count(0, timeout=15_000)
     expect(alex.locator("#sync-status")).to_contain_text(re.compile("synced", re.I))
+    # Sam's phone shows all three at its next sync, without a reload.
     expect(sam.locator("#partner-checkin")).to_contain_text(
         "written on the train", timeout=SYNC_WAIT
     )
+    open_section(sam, "Timeline")
+    expect(memory(sam, "Sunset from the train")).to_contain_text("Orange all the way to Lyon.")
+    open_section(sam, "Promises")
+    expect(promise_card(sam, "call you when I land")).to_contain_text("Alex")
 
 
 def test_a_private_checkin_never_reaches_the_partners_screen_or_storage(phone):
