@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from server import config as config_module
 from server import errors, security, web
 from server.db import configure_engine
-from server.extensions import db, limiter, login_manager, migrate
+from server.extensions import compress, db, limiter, login_manager, migrate
 from server.schemas import ErrorSchema
 
 
@@ -63,6 +63,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     security.init_app(app)
     limiter.init_app(app)
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/json",
+            "application/manifest+json",
+        ],
+    )
+    compress.init_app(app)
     errors.register_error_handlers(app)
 
     api = HearthApi(

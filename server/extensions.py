@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -33,3 +34,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 limiter = Limiter(key_func=client_ip)
+# The shell and the pulls travel compressed: phones on weak connections wait less.
+compress = Compress()

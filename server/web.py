@@ -70,6 +70,9 @@ def shell(path: str):
         abort(404)
     # Always revalidate: the service worker, not the HTTP cache, keeps the shell offline.
     response.headers["Cache-Control"] = "no-cache"
+    # Shell files are small: held in memory, they can travel gzip-compressed (streams cannot).
+    response.direct_passthrough = False
+    response.make_sequence()
     return response
 
 

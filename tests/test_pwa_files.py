@@ -46,3 +46,45 @@ def test_the_manifest_is_served_as_a_manifest(client):
     response = client.get("/manifest.webmanifest")
     assert response.mimetype == "application/manifest+json"
     assert response.json["display"] == "standalone"
+
+
+def static_imports(start: str) -> set[str]:
+    """Every module the start module loads before it runs (dynamic import() excluded)."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        source = (PWA_DIR / path.lstrip("/")).read_text()
+        folder = path.rsplit("/", 1)[0]
+        for target in re.findall(r"\bfrom\s+'(\.{1,2}/[^']+)'|^import\s+'(\.{1,2}/[^']+)'", source):
+            relative = target[0] or target[1]
+            parts = (folder + "/" + relative).split("/")
+            resolved: list[str] = []
+            for part in parts:
+                if part == "..":
+                    resolved.pop()
+                elif part not in (".", ""):
+                    resolved.append(part)
+            todo.append("/" + "/".join(resolved))
+    return seen
+
+
+def test_the_page_preloads_every_module_of_its_first_screen_and_no_more():
+    # One round trip for the whole first screen instead of one per level of imports.
+    html = (PWA_DIR / "index.html").read_text()
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+    assert preloaded == static_imports("/js/app.js") - {"/js/app.js"}
+
+
+def test_the_shell_travels_compressed_to_browsers_that_accept_it(client):
+    import gzip
+
+    plain = client.get("/js/sync.js")
+    zipped = client.get("/js/sync.js", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert len(zipped.data) < len(plain.data) / 2
+    assert gzip.decompress(zipped.data) == plain.data

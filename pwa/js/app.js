@@ -1,14 +1,11 @@
 // @ts-check
 // Start-up: decide which screen to show and wire the views to the server.
 import * as api from './api.js';
-import { runAgreements } from './agreements.js';
 import { runToday } from './checkins.js';
 import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './db.js';
 import { pendingCode, takeJoinLink } from './join-link.js';
-import { runTimeline } from './memories.js';
 import { runHome } from './pairing.js';
-import { runNotify } from './notify.js';
-import { runPromises } from './promises.js';
+import { lazySections } from './sections.js';
 import { runUs } from './settings.js';
 import { needsIosInstallHint, registerWorker, watchInstall } from './pwa.js';
 import { timeZoneChoices } from './time.js';
@@ -82,15 +79,13 @@ async function enter(me) {
     engine.sync();
   };
   const signedOut = () => welcome('signin');
-  const home = runHome(view, me, { signedOut, changed });
+  const lazy = lazySections(me, db, engine);
+  const home = runHome(view, me, { signedOut, changed, shown: lazy.shown });
   const slot = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const sections = [
     runToday(slot('today-slot'), me, db, engine),
-    runTimeline(slot('timeline-slot'), me, db, engine),
-    runAgreements(slot('agreements-slot'), me, db, engine),
-    runPromises(slot('promises-slot'), me, db, engine),
-    runNotify(slot('notify-slot'), me, db),
     runUs(slot('us-slot'), me, { signedOut, changed }),
+    lazy,
   ];
   // Refused changes stay in view whichever section is open, until the user dismisses them.
   const rejections = async () => showRejections(view, await engine.rejections(), engine.dismissRejections);

@@ -10,6 +10,7 @@ const POLL_MS = 5000;
  * @typedef {object} HomeHooks
  * @property {() => void} signedOut the session is gone (signed out here or elsewhere)
  * @property {(me: api.Me) => void} changed the account changed (paired): a new space and partner
+ * @property {(section: string) => void} shown a section of the bottom navigation came into view
  */
 
 /**
@@ -76,7 +77,7 @@ export function runHome(view, me, hooks) {
   };
   document.addEventListener('visibilitychange', onVisible);
 
-  const home = showHome(view, me, me.partner ? '' : pendingCode(), {
+  const home = showHome(view, me, me.partner ? '' : pendingCode(), hooks.shown, {
     async createInvite() {
       const invite = await api.createInvite().catch(rethrow);
       expiresAt = Date.parse(invite.expires_at);

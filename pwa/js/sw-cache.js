@@ -26,6 +26,7 @@ export const SHELL_FILES = [
   '/js/rules/agreement.js',
   '/js/rules/memory.js',
   '/js/rules/promise.js',
+  '/js/sections.js',
   '/js/settings.js',
   '/js/sync-store.js',
   '/js/sync.js',

@@ -28,10 +28,11 @@ const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
  * @param {HTMLElement} view
  * @param {Me} me
  * @param {string} pendingCode an invite code from a /join link, or ''
+ * @param {(section: string) => void} shown told whenever a section of the navigation comes into view
  * @param {HomeActions} actions
  * @returns {HomeView}
  */
-export function showHome(view, me, pendingCode, actions) {
+export function showHome(view, me, pendingCode, shown, actions) {
   const screen = fromTemplate('tpl-home');
   const card = /** @type {HTMLElement} */ (screen.querySelector('#partner-card'));
   const pairing = ref(screen, 'pairing');
@@ -136,7 +137,7 @@ export function showHome(view, me, pendingCode, actions) {
 
   update(me);
   mount(view, screen);
-  const unbindTabs = bindTabs(screen);
+  const unbindTabs = bindTabs(screen, shown);
   if (pendingCode && !me.partner) joinForm.querySelector('button')?.focus();
 
   return {
