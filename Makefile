@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test chromium lint format bench-sync bench-pwa clean
+.PHONY: run test chromium lint format bench-sync bench-blobs bench-push bench-pwa clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ test: $(STAMP) chromium
 ## Benchmark sync against the budgets of DESIGN §8 (PostgreSQL when reachable, else SQLite).
 bench-sync: $(STAMP)
 	$(BIN)/python bench/sync_bench.py
+
+## Photo upload throughput and thumbnail serving, cold and warm.
+bench-blobs: $(STAMP)
+	$(BIN)/python bench/blob_bench.py
+
+## Push delivery per worker against a local push service, and a partner's change to its notification.
+bench-push: $(STAMP)
+	$(BIN)/python bench/push_bench.py
 
 ## PWA budgets: shell size, offline cold start, first sync into a fresh browser.
 bench-pwa: $(STAMP) chromium

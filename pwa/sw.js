@@ -1,7 +1,8 @@
 // @ts-check
-// The service worker only dispatches events; the caching rules live in js/sw-cache.js.
+// The service worker only dispatches events; caching lives in js/sw-cache.js, push in js/sw-push.js.
 /// <reference lib="webworker" />
 import { precacheShell, dropOtherShells, respond } from './js/sw-cache.js';
+import { onNotificationClick, onPush } from './js/sw-push.js';
 
 // The server writes a hash of every shell file here, so any change makes a new worker.
 const VERSION = '__SHELL_VERSION__';
@@ -33,3 +34,8 @@ worker.addEventListener('sync', (event) => {
     worker.clients.matchAll({ type: 'window' }).then((pages) => pages.forEach((page) => page.postMessage({ type: 'sync' }))),
   );
 });
+
+// A partner's news: show it, and store it before the app is opened (js/sw-push.js).
+worker.addEventListener('push', (event) => event.waitUntil(onPush(worker, event)));
+
+worker.addEventListener('notificationclick', (event) => event.waitUntil(onNotificationClick(worker, event)));

@@ -183,3 +183,28 @@ export const logoutAll = () => request('POST', '/auth/logout-all');
 
 /** End the couple: each partner goes back to a solo space. */
 export const unpair = () => /** @type {Promise<{space: Space}>} */ (request('POST', '/pairing/unpair'));
+
+/**
+ * @typedef {object} PushSettings what this user is notified of, on every device
+ * @property {'generic' | 'none'} preview generic names who and what kind; none says only "Something new in Hearth"
+ * @property {{start: string, end: string} | null} quiet_hours HH:MM in the user's time zone, or off
+ * @property {{checkin: boolean, memory: boolean, agreement: boolean, promise: boolean}} kinds
+ */
+
+/** The server's VAPID public key (base64url), the applicationServerKey to subscribe with. */
+export const pushKey = () => /** @type {Promise<{public_key: string}>} */ (request('GET', '/push/key'));
+
+/** Keep this device's push subscription on the server (sent every time the app opens). */
+export const savePushSubscription = (/** @type {{endpoint: string, keys: {p256dh: string, auth: string}}} */ subscription) =>
+  /** @type {Promise<{endpoint: string}>} */ (request('POST', '/push/subscriptions', subscription));
+
+/** Stop notifications to this endpoint. */
+export const deletePushSubscription = (/** @type {string} */ endpoint) =>
+  request('DELETE', '/push/subscriptions', { endpoint });
+
+/** My notification settings. */
+export const pushSettings = () => /** @type {Promise<PushSettings>} */ (request('GET', '/push/settings'));
+
+/** Change some of my notification settings; answers with all of them. */
+export const updatePushSettings = (/** @type {Partial<PushSettings>} */ changes) =>
+  /** @type {Promise<PushSettings>} */ (request('PATCH', '/push/settings', changes));
