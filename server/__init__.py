@@ -85,18 +85,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         },
     )
     from server.accounts.routes import blp as accounts_blp
+    from server.blobs.routes import blp as blobs_blp
     from server.promises.routes import blp as promises_blp
     from server.push.routes import blp as push_blp
     from server.spaces.routes import blp as pairing_blp
     from server.sync.routes import blp as sync_blp
 
     register_kinds()
-    for blueprint in (accounts_blp, pairing_blp, sync_blp, promises_blp, push_blp):
+    for blueprint in (
+        accounts_blp,
+        pairing_blp,
+        sync_blp,
+        promises_blp,
+        push_blp,
+        blobs_blp,
+    ):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
     app.extensions["hearth_api"] = api
+
+    from server.blobs import storage as blob_storage
+
+    blob_storage.init_app(app)
 
     from server.push import queue as push_queue
 

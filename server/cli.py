@@ -14,9 +14,12 @@ def init_app(app: Flask) -> None:
     @app.cli.command("maintain")
     def maintain() -> None:
         """Expire old soft deletes, purge old tombstones, mark overdue promises (run daily)."""
+        from server.blobs import service as blobs
         from server.sync import maintenance
 
         report = maintenance.run()
+        # After the burials above, so photos of memories gone for good go too.
+        photos = blobs.collect_garbage()
         store = current_store(app)
         sessions = store.purge_expired()
         from server.push import service as push
@@ -29,7 +32,8 @@ def init_app(app: Flask) -> None:
         click.echo(
             f"buried {report.buried} expired deletions, purged {report.purged} tombstones, "
             f"changed {report.spaces} spaces, purged {sessions} expired sessions "
-            f"and {subscriptions} push subscriptions of expired sessions"
+            f"and {subscriptions} push subscriptions of expired sessions; "
+            f"deleted {photos.blobs} unused photos ({photos.files} files)"
         )
 
     @app.cli.command("push-key")

@@ -66,6 +66,13 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PUSH_QUEUE_FILE": env("PUSH_QUEUE_FILE", "").strip()
         or str(instance_path / "push-queue.db"),
         "PUSH_WORKERS": int(env("PUSH_WORKERS", "4")),
+        # Photos (DESIGN §6).
+        "BLOB_STORAGE": env("BLOB_STORAGE", "").strip() or "local",
+        "BLOB_DIR": env("BLOB_DIR", "").strip() or str(instance_path / "blobs"),
+        "BLOB_MAX_BYTES": int(env("BLOB_MAX_MB", "20")) * 1024 * 1024,
+        "BLOB_MAX_PIXELS": int(env("BLOB_MAX_MEGAPIXELS", "50")) * 1_000_000,
+        "BLOB_QUOTA_BYTES": int(env("BLOB_QUOTA_MB", "2048")) * 1024 * 1024,
+        "BLOB_GRACE_HOURS": int(env("BLOB_GRACE_HOURS", "24")),
     }
 
 

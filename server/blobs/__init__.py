@@ -1,0 +1,1 @@
+"""Photos: content-addressed images, re-encoded without metadata, behind a storage interface."""
