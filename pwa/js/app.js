@@ -19,6 +19,16 @@ const view = /** @type {HTMLElement} */ (document.getElementById('view'));
 const KNOWN = 'hearth.has-account';
 const IOS_HINT_DONE = 'hearth.ios-hint-dismissed';
 
+const WORKER_DELAY_MS = 5000;
+let workerStarted = false;
+
+/** Register the service worker once, after the first sync: its downloads would slow that sync. */
+function startWorker() {
+  if (workerStarted) return;
+  workerStarted = true;
+  registerWorker(offerUpdate);
+}
+
 /** Stops whatever the current screen runs (timers, polling). */
 let leave = () => {};
 
@@ -66,7 +76,10 @@ async function enter(me) {
   const db = await openDb(me.user.id);
   await setMeta(db, 'me', me);
   const engine = await createSync(db, () => me, { signedOut: () => welcome('signin') });
-  const stopStatus = engine.onStatus(showSyncStatus);
+  const stopStatus = engine.onStatus((status) => {
+    showSyncStatus(status);
+    if (status.state !== 'starting') startWorker();
+  });
   /**
    * Paired, unpaired or renamed: every part of the screen follows, and a new space makes the next pull a reset.
    * @param {api.Me} next
@@ -123,6 +136,7 @@ async function recheck(shown) {
  * @param {'signup' | 'signin'} mode
  */
 function welcome(mode) {
+  startWorker();
   leave();
   leave = () => {};
   forgetUser();
@@ -138,6 +152,7 @@ function welcome(mode) {
  * @param {unknown} error
  */
 function trouble(error) {
+  startWorker();
   const offline = error instanceof api.OfflineError;
   showNotice(view, {
     title: offline ? 'You are offline' : 'Hearth cannot reach its server',
@@ -171,4 +186,5 @@ takeJoinLink();
 watchInstall(offerInstall);
 if (needsIosInstallHint() && !recalls(IOS_HINT_DONE)) showIosHint(() => remember(IOS_HINT_DONE));
 start();
-registerWorker(offerUpdate);
+// Soon in any case, even if the first sync takes long.
+setTimeout(startWorker, WORKER_DELAY_MS);

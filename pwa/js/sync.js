@@ -81,9 +81,15 @@ export async function createSync(db, getMe, hooks) {
   };
 
   const pullAll = async () => {
+    const pull = (/** @type {string | null} */ cookie) => api.pull({ client_id: clientId, cookie, limit: PULL_LIMIT });
+    let next = pull((await getMeta(db, 'cookie')) ?? null);
     for (;;) {
-      const cookie = (await getMeta(db, 'cookie')) ?? null;
-      const page = await api.pull({ client_id: clientId, cookie, limit: PULL_LIMIT });
+      const page = await next;
+      // The next page travels while this one is stored: each page's cookie is all the server needs.
+      if (page.has_more) {
+        next = pull(page.cookie);
+        next.catch(() => {}); // awaited below, unless storing this page fails first
+      }
       if (await applyPage(db, page, getMe())) changed();
       if (!page.has_more) return;
     }
