@@ -87,7 +87,15 @@ export function runNotify(slot, me, db) {
         if (permission === 'default') throw new Error('Hearth can only notify you once you allow it.');
         return;
       }
-      await subscribeAndPost();
+      try {
+        await subscribeAndPost();
+      } catch (error) {
+        // The browser's own words ("Registration failed - permission denied") explain nothing.
+        if (error instanceof DOMException) {
+          throw new Error('This browser could not set up notifications. Private windows cannot receive them; in a normal window, try again.');
+        }
+        throw error;
+      }
       await setMeta(db, WANTED, 'on');
       await render();
     },
