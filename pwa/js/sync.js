@@ -180,6 +180,8 @@ export async function createSync(db, getMe, hooks) {
       window.addEventListener('offline', onOffline);
       document.addEventListener('visibilitychange', onVisible);
       navigator.serviceWorker?.addEventListener('message', onMessage);
+      // Messages from the worker wait in a queue until this is called (or onmessage is set).
+      navigator.serviceWorker?.startMessages();
       timer = setInterval(() => document.hidden || sync(), TIMER_MS);
       sync();
     },
