@@ -2,7 +2,7 @@
 // Agreements's controller: reads the local copy and turns the user's actions into mutations.
 import { recordsOfKind } from './db.js';
 import { localDay } from './local-rules.js';
-import { everyMinute } from './time.js';
+import { whenChanged } from './time.js';
 import { showAgreements } from './ui/agreements.js';
 
 /** @typedef {import('./rules/agreement.js').Agreement} Agreement */
@@ -39,12 +39,7 @@ export function runAgreements(slot, me, db, engine) {
     refresh().catch(console.error);
   });
   // Review dates fall due at midnight in the user's own time zone.
-  let shownDay = '';
-  const stopClock = everyMinute(() => {
-    const day = localDay(me.user.time_zone);
-    if (day !== shownDay) refresh().catch(console.error);
-    shownDay = day;
-  });
+  const stopClock = whenChanged(() => localDay(me.user.time_zone), () => refresh().catch(console.error));
 
   return {
     update(next) {

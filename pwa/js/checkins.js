@@ -2,7 +2,7 @@
 // Today's controller: reads check-ins from the local copy and turns the user's actions into mutations.
 import { askPersistence, recordsOfKind } from './db.js';
 import { checkinId, localDay } from './local-rules.js';
-import { everyMinute } from './time.js';
+import { whenChanged } from './time.js';
 import { showToday } from './ui/today.js';
 
 /** @typedef {import('./local-rules.js').Checkin} Checkin */
@@ -49,12 +49,7 @@ export function runToday(slot, me, db, engine) {
     refresh().catch(console.error);
   });
   // Past midnight a new day begins, with a fresh check-in to write.
-  let shownDay = '';
-  const stopClock = everyMinute(() => {
-    const day = localDay(me.user.time_zone);
-    if (day !== shownDay) refresh().catch(console.error);
-    shownDay = day;
-  });
+  const stopClock = whenChanged(() => localDay(me.user.time_zone), () => refresh().catch(console.error));
   askPersistence(db).then(view.persistence, () => view.persistence(false));
 
   return {

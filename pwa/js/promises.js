@@ -3,7 +3,7 @@
 import { recordsOfKind } from './db.js';
 import { localDay } from './local-rules.js';
 import { rightsOf } from './rules/promise.js';
-import { everyMinute } from './time.js';
+import { whenChanged } from './time.js';
 import { settledAt, trackRecord } from './track-record.js';
 import { showPromises } from './ui/promises.js';
 
@@ -109,12 +109,10 @@ export function runPromises(slot, me, db, engine) {
 
   const offChange = engine.onChange(show);
   // A promise turns overdue at midnight on its promiser's clock, which may not be ours.
-  let shownDays = '';
-  const stopClock = everyMinute(() => {
-    const days = `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`;
-    if (days !== shownDays) show();
-    shownDays = days;
-  });
+  const stopClock = whenChanged(
+    () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`,
+    show,
+  );
 
   return {
     update(next) {

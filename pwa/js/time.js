@@ -75,3 +75,19 @@ export function everyMinute(tick) {
   schedule();
   return () => clearTimeout(timer);
 }
+
+/**
+ * Call onChange at once and again whenever key() gives a new value, checked every minute (a new local day).
+ * @param {() => string} key
+ * @param {() => void} onChange
+ * @returns {() => void} stop
+ */
+export function whenChanged(key, onChange) {
+  /** @type {string | undefined} */
+  let shown;
+  return everyMinute(() => {
+    const now = key();
+    if (now !== shown) onChange();
+    shown = now;
+  });
+}
