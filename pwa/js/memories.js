@@ -29,7 +29,7 @@ export function runTimeline(slot, me, db, engine) {
     async add(values) {
       const id = crypto.randomUUID();
       await engine.mutate('memory.save', { id, fields: values, base: {} });
-      await refresh();
+      await latest;
       return id;
     },
     async edit(seen, values) {
@@ -49,20 +49,21 @@ export function runTimeline(slot, me, db, engine) {
       }
       if (!Object.keys(fields).length) return false;
       await engine.mutate('memory.save', { id: seen.id, fields, base });
-      await refresh();
+      await latest;
       return true;
     },
     async remove(id) {
       await engine.mutate('memory.delete', { id });
-      await refresh();
+      await latest;
     },
     async restore(id) {
       await engine.mutate('memory.restore', { id });
-      await refresh();
+      await latest;
     },
     today: () => localDay(me.user.time_zone),
   });
 
+  /** The newest render; actions await it, as their change event has already queued one. */
   /** @type {Promise<void>} */
   let latest = Promise.resolve();
   const load = async () => {
