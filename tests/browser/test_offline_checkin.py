@@ -6,50 +6,20 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import open_section, paired_phones, worker_ready
-from tests.browser.test_promises import card as promise_card
-from tests.browser.test_promises import make_promise
-from tests.browser.test_timeline import add_memory, memory
+from tests.browser.helpers import (
+    add_memory,
+    make_promise,
+    memory,
+    open_section,
+    paired_phones,
+    promise_card,
+    save_checkin,
+    stored_text,
+    user_id,
+    worker_ready,
+)
 
 SYNC_WAIT = 40_000  # the partner's next sync trigger is a 30 s timer at worst
-
-
-def save_checkin(page, note: str, *, private: bool = False) -> None:
-    page.locator("#checkin-mood").select_option(index=3)
-    page.locator("#checkin-trust").select_option(index=7)
-    page.locator("#checkin-note").fill(note)
-    if private:
-        page.locator("#checkin-private").check()
-    page.locator("#checkin-form").get_by_role("button", name=re.compile("save", re.I)).click()
-
-
-def stored_text(page, user_id: str) -> str:
-    """Everything in the device's IndexedDB for that user, as one string."""
-    return page.evaluate(
-        """async (name) => {
-          const db = await new Promise((ok, fail) => {
-            const r = indexedDB.open(name);
-            r.onupgradeneeded = () => r.transaction.abort();  // never create it from here
-            r.onsuccess = () => ok(r.result);
-            r.onerror = fail;
-          });
-          const out = [];
-          for (const store of db.objectStoreNames) {
-            const all = await new Promise((ok) => {
-              const r = db.transaction(store).objectStore(store).getAll();
-              r.onsuccess = () => ok(r.result);
-            });
-            out.push(JSON.stringify(all));
-          }
-          db.close();
-          return out.join('\\n');
-        }""",
-        f"hearth-{user_id}",
-    )
-
-
-def user_id(page) -> str:
-    return page.evaluate("fetch('/api/me').then(r => r.json()).then(b => b.user.id)")
 
 
 def test_what_is_written_offline_survives_a_restart_and_reaches_the_partner(phone):

@@ -8,26 +8,17 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import open_section, paired_phones, sign_up, unexpected
+from tests.browser.helpers import (
+    make_promise,
+    open_section,
+    paired_phones,
+    promise_card,
+    sign_up,
+    sync_now,
+    unexpected,
+)
 
 SYNC_WAIT = 15_000
-
-
-def sync_now(page) -> None:
-    """Ask the page's sync engine for a round now, as the browser does when back online."""
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-
-
-def make_promise(page, text: str, due: date | None = None) -> None:
-    form = page.locator("#promise-form")
-    form.get_by_label("I promise to").fill(text)
-    if due:
-        form.get_by_label("Due date").fill(due.isoformat())
-    form.get_by_role("button", name="Make this promise").click()
-
-
-def card(page, text: str):
-    return page.locator(".promise", has_text=text)
 
 
 def show_settled(page) -> None:
@@ -62,7 +53,7 @@ def test_a_promise_done_and_confirmed_is_kept_on_both_phones(phone):
     due = date.today() + timedelta(days=10)
 
     make_promise(alex, "Book the train tickets", due)
-    mine = card(alex, "Book the train tickets")
+    mine = promise_card(alex, "Book the train tickets")
     expect(mine).to_contain_text("You promised Sam")
     expect(mine.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
     # Alex cannot confirm or release his own promise: those buttons are not there.
@@ -70,7 +61,7 @@ def test_a_promise_done_and_confirmed_is_kept_on_both_phones(phone):
     expect(mine.get_by_role("button", name="Release")).to_have_count(0)
 
     sync_now(sam)
-    theirs = card(sam, "Book the train tickets")
+    theirs = promise_card(sam, "Book the train tickets")
     expect(theirs).to_contain_text("Alex promised you", timeout=SYNC_WAIT)
     expect(theirs).to_contain_text(day_words(due))
     expect(theirs.get_by_role("button", name="Mark done")).to_have_count(0)
@@ -107,11 +98,12 @@ def test_the_partner_can_release_a_promise_after_confirming(phone):
     open_section(alex, "Promises")
     open_section(sam, "Promises")
     make_promise(alex, "Water the plants")
-    expect(card(alex, "Water the plants")).to_be_visible()
-    expect(card(alex, "Water the plants").locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+    made = promise_card(alex, "Water the plants")
+    expect(made).to_be_visible()
+    expect(made.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
 
     sync_now(sam)
-    theirs = card(sam, "Water the plants")
+    theirs = promise_card(sam, "Water the plants")
     theirs.get_by_role("button", name="Release").click(timeout=SYNC_WAIT)
     question = theirs.get_by_role("group", name="Release Alex from this promise?")
     expect(question).to_be_visible()
@@ -122,7 +114,7 @@ def test_the_partner_can_release_a_promise_after_confirming(phone):
 
     sync_now(alex)
     show_settled(alex)
-    mine = card(alex, "Water the plants")
+    mine = promise_card(alex, "Water the plants")
     expect(mine.locator(".promise-state")).to_have_text("Released", timeout=SYNC_WAIT)
     expect(mine.get_by_role("button", name="Mark done")).to_have_count(0)
     # Released is neither kept nor missed: it does not count.
@@ -137,7 +129,7 @@ def test_renegotiating_the_date_shows_in_its_history(phone):
     open_section(alex, "Promises")
     first, later = date.today() + timedelta(days=3), date.today() + timedelta(days=20)
     make_promise(alex, "Fix the bike", first)
-    mine = card(alex, "Fix the bike")
+    mine = promise_card(alex, "Fix the bike")
 
     mine.get_by_role("button", name="Change date").click()
     change = mine.get_by_role("form", name="Change this promise")
@@ -153,7 +145,7 @@ def test_renegotiating_the_date_shows_in_its_history(phone):
 
     open_section(sam, "Promises")
     sync_now(sam)
-    theirs = card(sam, "Fix the bike")
+    theirs = promise_card(sam, "Fix the bike")
     expect(theirs.locator(".promise-history")).to_contain_text("Alex", timeout=SYNC_WAIT)
     expect(theirs.locator(".promise-history")).to_contain_text(history)
 
@@ -185,10 +177,11 @@ def test_a_missed_promise_counts_as_on_the_server_until_a_new_date_reopens_it(ph
     )
     # This phone's next push is when the server sees the date has passed.
     make_promise(alex, "Plan the weekend")
-    expect(card(alex, "Plan the weekend")).to_be_visible()
-    expect(card(alex, "Plan the weekend").locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+    made = promise_card(alex, "Plan the weekend")
+    expect(made).to_be_visible()
+    expect(made.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
 
-    late = card(alex, "Renew the passport")
+    late = promise_card(alex, "Renew the passport")
     show_settled(alex)
     expect(late.locator(".promise-state")).to_have_text("Missed", timeout=SYNC_WAIT)
     expect(late).to_contain_text("The due date passed")
@@ -221,7 +214,7 @@ def test_a_promise_made_offline_waits_and_syncs_when_back_online(phone):
 
     alex_phone.set_offline(True)
     make_promise(alex, "Cook on Friday")
-    mine = card(alex, "Cook on Friday")
+    mine = promise_card(alex, "Cook on Friday")
     expect(mine).to_contain_text("You promised Sam")
     expect(mine.locator(".pending")).to_have_text("Waiting to sync")
     expect(alex.locator("#sync-status")).to_contain_text(re.compile("offline", re.I))
@@ -233,7 +226,8 @@ def test_a_promise_made_offline_waits_and_syncs_when_back_online(phone):
     sync_now(alex)
     expect(mine.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
     sync_now(sam)
-    expect(card(sam, "Cook on Friday")).to_contain_text("Alex promised you", timeout=SYNC_WAIT)
+    theirs = promise_card(sam, "Cook on Friday")
+    expect(theirs).to_contain_text("Alex promised you", timeout=SYNC_WAIT)
 
 
 def test_alone_the_section_explains_that_promises_need_a_partner(phone):

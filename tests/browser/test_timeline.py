@@ -6,36 +6,17 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import open_section, paired_phones, sign_up, unexpected
+from tests.browser.helpers import (
+    add_memory,
+    memory,
+    open_section,
+    paired_phones,
+    sign_up,
+    sync_now,
+    unexpected,
+)
 
 SYNC_WAIT = 15_000
-
-
-def sync_now(page) -> None:
-    """Fire the online event, which makes the app sync at once."""
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-
-
-def add_memory(page, title: str, *, story: str = "", place: str = "", private: bool = False):
-    """Add a memory through the form; return its card."""
-    if page.locator("#memory-form").is_hidden():
-        page.locator("#memory-add").click()
-    form = page.locator("#memory-form")
-    form.get_by_label("Title").fill(title)
-    form.get_by_label("Story").fill(story)
-    form.get_by_label("Place").fill(place)
-    if private:
-        form.get_by_label("Keep private").check()
-    form.get_by_role("button", name="Save memory").click()
-    expect(form).to_be_hidden()
-    return memory(page, title)
-
-
-def memory(page, title: str):
-    """The card of the memory with this title."""
-    return page.locator(".memory").filter(
-        has=page.locator(".memory-title", has_text=re.compile(f"^{re.escape(title)}$"))
-    )
 
 
 def edit(card, **fields: str) -> None:

@@ -6,8 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import sign_up, unexpected, worker_ready
-from tests.browser.test_offline_checkin import save_checkin
+from tests.browser.helpers import save_checkin, sign_up, unexpected, worker_ready
 
 SHELL_CACHES = "caches.keys().then(names => names.filter(n => n.startsWith('hearth-shell-')))"
 
