@@ -1,5 +1,5 @@
 // @ts-check
-// The service worker only dispatches events; caching lives in js/sw-cache.js, push in js/sw-push.js.
+// The service worker only dispatches events; caching lives in js/sw-cache.js (photos in js/sw-photos.js), push in js/sw-push.js.
 /// <reference lib="webworker" />
 import { precacheShell, dropOtherShells, respond } from './js/sw-cache.js';
 import { onNotificationClick, onPush } from './js/sw-push.js';
@@ -18,7 +18,7 @@ worker.addEventListener('activate', (event) =>
 );
 
 worker.addEventListener('fetch', (event) => {
-  const response = respond(CACHE, event.request);
+  const response = respond(CACHE, event.request, (promise) => event.waitUntil(promise));
   if (response) event.respondWith(response);
 });
 

@@ -20,8 +20,19 @@
 
 /** @typedef {Record<string, any> & {id: string, kind: string, pending?: boolean}} StoredRecord */
 
+/**
+ * @typedef {object} StoredPhoto a photo added on this device, as it was resized here
+ * @property {string} hash SHA-256 of the bytes, lowercase hex: the photo's name on the server
+ * @property {Blob} blob
+ * @property {number} width
+ * @property {number} height
+ * @property {string} addedAt ISO 8601
+ * @property {string | null} uploadedAt ISO 8601, once the server has it
+ * @property {string | null} problem why the server refused it, if it did
+ */
+
 /** Bump with a new rung in upgrade() whenever the stores change. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 const LAST_USER = 'hearth.last-user';
 
@@ -36,6 +47,10 @@ function upgrade(db, oldVersion) {
     db.createObjectStore('records', { keyPath: 'id' }).createIndex('kind', 'kind');
     db.createObjectStore('outbox', { keyPath: 'id' });
     db.createObjectStore('meta');
+  }
+  if (oldVersion < 2) {
+    // Photos added here, resized, kept until uploaded and for a while after (see photos.js).
+    db.createObjectStore('photos', { keyPath: 'hash' });
   }
 }
 

@@ -2,10 +2,12 @@
 // Timeline's controller: reads memories from the local copy and turns the user's actions into mutations.
 import { recordsOfKind } from './db.js';
 import { localDay } from './local-rules.js';
+import { photoSources } from './photo-store.js';
 import { MEMORY_FIELDS, sameValue } from './rules/memory.js';
 import { showTimeline } from './ui/timeline.js';
 
 /** @typedef {import('./rules/memory.js').Memory} Memory */
+/** @typedef {import('./ui/photos.js').PickedPhoto} PickedPhoto */
 
 /**
  * The day a memory sorts by: when it happened, else the day it was added (in my time zone).
@@ -14,6 +16,39 @@ import { showTimeline } from './ui/timeline.js';
  */
 function dayOf(memory, timeZone) {
   return memory.happened_on || localDay(timeZone, new Date(memory.created_at));
+}
+
+/** The photos picked in the form, to be kept on the device with the changes that show them. */
+const addedPhotos = (/** @type {PickedPhoto[]} */ photos) =>
+  photos.flatMap((p) => (p.added ? [p.added] : []));
+
+/**
+ * The photo mutations that turn the photos the form started from into the ones it ends with.
+ * @param {Memory} seen the memory as the form showed it
+ * @param {PickedPhoto[]} photos
+ * @returns {{name: string, args: Record<string, any>}[]}
+ */
+function photoChanges(seen, photos) {
+  const before = seen.photos ?? [];
+  const after = new Map(photos.map((p) => [p.hash, p]));
+  /** @type {{name: string, args: Record<string, any>}[]} */
+  const changes = [];
+  for (const photo of before) {
+    if (after.has(photo.hash)) continue;
+    // A photo the server has: removed only if nobody added it again after I saw it (add wins).
+    const seenVersion = photo.added_version == null ? {} : { seen_version: seen.version };
+    changes.push({ name: 'memory.remove_photo', args: { id: seen.id, hash: photo.hash, ...seenVersion } });
+  }
+  const kept = before.filter((p) => after.has(p.hash));
+  for (const { hash, caption } of photos) {
+    const old = kept.find((p) => p.hash === hash);
+    if (!old || old.caption !== caption) changes.push({ name: 'memory.add_photo', args: { id: seen.id, photo: { hash, caption } } });
+  }
+  // New photos go last: an order is sent only when the form's differs from that.
+  const expected = [...kept.map((p) => p.hash), ...photos.filter((p) => !kept.some((k) => k.hash === p.hash)).map((p) => p.hash)];
+  const wanted = photos.map((p) => p.hash);
+  if (!sameValue(expected, wanted)) changes.push({ name: 'memory.order_photos', args: { id: seen.id, hashes: wanted } });
+  return changes;
 }
 
 /**
@@ -26,9 +61,13 @@ function dayOf(memory, timeZone) {
  */
 export function runTimeline(slot, me, db, engine) {
   const view = showTimeline(slot, {
-    async add(values) {
+    async add({ photos, ...values }) {
       const id = crypto.randomUUID();
-      await engine.mutate('memory.save', { id, fields: values, base: {} });
+      const changes = [
+        { name: 'memory.save', args: { id, fields: values, base: {} } },
+        ...photos.map(({ hash, caption }) => ({ name: 'memory.add_photo', args: { id, photo: { hash, caption } } })),
+      ];
+      await engine.mutateAll(changes, addedPhotos(photos));
       await latest;
       return id;
     },
@@ -47,8 +86,12 @@ export function runTimeline(slot, me, db, engine) {
         fields.visibility = values.visibility;
         base.visibility = 0;
       }
-      if (!Object.keys(fields).length) return false;
-      await engine.mutate('memory.save', { id: seen.id, fields, base });
+      const changes = [
+        ...(Object.keys(fields).length ? [{ name: 'memory.save', args: { id: seen.id, fields, base } }] : []),
+        ...photoChanges(seen, values.photos),
+      ];
+      if (!changes.length) return false;
+      await engine.mutateAll(changes, addedPhotos(values.photos));
       await latest;
       return true;
     },
@@ -73,7 +116,7 @@ export function runTimeline(slot, me, db, engine) {
     const visible = all.filter((m) => m.visibility !== 'private' || m.author_id === me.user.id);
     const entries = visible.map((memory) => ({ memory, day: dayOf(memory, tz) }));
     entries.sort((a, b) => b.day.localeCompare(a.day) || b.memory.created_at.localeCompare(a.memory.created_at));
-    view.render({ me, entries });
+    view.render({ me, entries, sourceOf: await photoSources(db) });
   };
   /** Reload and render; chained so that renders happen in the order they were asked for. */
   const refresh = () => {

@@ -1,5 +1,6 @@
 // @ts-check
-// Caching rules of the service worker: a versioned copy of the app shell, never the API.
+// Caching rules of the service worker: a versioned copy of the app shell, photos (js/sw-photos.js), no other API.
+import { isPhotoUrl, photoResponse } from './sw-photos.js';
 
 /** Every file the app needs to start offline; '/' stands for index.html. */
 export const SHELL_FILES = [
@@ -22,6 +23,8 @@ export const SHELL_FILES = [
   '/js/memories.js',
   '/js/notify.js',
   '/js/pairing.js',
+  '/js/photo-prep.js',
+  '/js/photo-store.js',
   '/js/promises.js',
   '/js/pwa.js',
   '/js/rules/agreement.js',
@@ -32,6 +35,7 @@ export const SHELL_FILES = [
   '/js/sync-store.js',
   '/js/sync.js',
   '/js/sw-pull.js',
+  '/js/sw-photos.js',
   '/js/sw-push.js',
   '/js/time.js',
   '/js/track-record.js',
@@ -48,6 +52,7 @@ export const SHELL_FILES = [
   '/js/ui/notify.js',
   '/js/ui/notice.js',
   '/js/ui/partner-card.js',
+  '/js/ui/photos.js',
   '/js/ui/promise-card.js',
   '/js/ui/promise-words.js',
   '/js/ui/promises.js',
@@ -82,13 +87,16 @@ export async function dropOtherShells(/** @type {string} */ name) {
  * The response for a request, or null to let the browser fetch it untouched.
  * @param {string} name the current shell cache
  * @param {Request} request
+ * @param {(promise: Promise<unknown>) => void} waitUntil the event's, for work after the answer
  * @returns {Promise<Response> | null}
  */
-export function respond(name, request) {
+export function respond(name, request, waitUntil) {
   if (request.method !== 'GET') return null;
   const url = new URL(request.url);
   if (url.origin !== location.origin) return null;
-  // API answers are per user and change all the time: never from a cache.
+  // Photos never change under their address, so they may come from the photo cache.
+  if (isPhotoUrl(url)) return photoResponse(request, waitUntil);
+  // Other API answers are per user and change all the time: never from a cache.
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return null;
   if (request.mode === 'navigate') return networkFirst(name, request);
   if (SHELL_FILES.includes(url.pathname) && url.pathname !== '/') return cacheFirst(name, request);

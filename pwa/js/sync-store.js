@@ -29,24 +29,31 @@ export function clientIdOf(/** @type {IDBDatabase} */ db) {
 }
 
 /**
- * Queue a mutation and show its optimistic result, together or not at all.
+ * Queue mutations and show their optimistic results, all together or not at all, with the
+ * photos they reference: a memory never waits in the outbox without its photos.
  * @param {IDBDatabase} db
- * @param {string} name
- * @param {Record<string, any>} args
+ * @param {{name: string, args: Record<string, any>}[]} changes
  * @param {Me} me
+ * @param {import('./db.js').StoredPhoto[]} [photos]
  */
-export function enqueue(db, name, args, me) {
-  return transact(db, ['records', 'outbox', 'meta'], 'readwrite', async (tx) => {
+export function enqueue(db, changes, me, photos = []) {
+  const stores = ['records', 'outbox', 'meta', ...(photos.length ? ['photos'] : [])];
+  return transact(db, stores, 'readwrite', async (tx) => {
     const [records, outbox, meta] = ['records', 'outbox', 'meta'].map((n) => tx.objectStore(n));
-    const id = /** @type {number} */ ((await req(meta.get('nextMutationId'))) ?? 1);
-    /** @type {Mutation} */
-    const mutation = { id, name, args, createdAt: new Date().toISOString() };
-    outbox.add(mutation);
-    meta.put(id + 1, 'nextMutationId');
-    const target = targetOf(mutation);
-    const value = applyLocal(await req(records.get(target)), mutation, me);
-    if (value) records.put(value);
-    else records.delete(target);
+    for (const photo of photos) tx.objectStore('photos').put(photo);
+    let id = /** @type {number} */ ((await req(meta.get('nextMutationId'))) ?? 1);
+    const createdAt = new Date().toISOString();
+    for (const { name, args } of changes) {
+      /** @type {Mutation} */
+      const mutation = { id, name, args, createdAt };
+      outbox.add(mutation);
+      id += 1;
+      const target = targetOf(mutation);
+      const value = applyLocal(await req(records.get(target)), mutation, me);
+      if (value) records.put(value);
+      else records.delete(target);
+    }
+    meta.put(id, 'nextMutationId');
   });
 }
 

@@ -2,6 +2,7 @@
 // The outbox and the push / pull / rebase loop of DESIGN §4: changes wait here until the server has them.
 import * as api from './api.js';
 import { getMeta, outboxSize, setMeta } from './db.js';
+import { prunePhotos, uploadPhotos } from './photo-store.js';
 import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-store.js';
 
 /** @typedef {import('./db.js').Rejection} Rejection */
@@ -17,6 +18,8 @@ import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-s
 /**
  * @typedef {object} SyncEngine
  * @property {(name: string, args: Record<string, any>) => Promise<void>} mutate
+ * @property {(changes: {name: string, args: Record<string, any>}[], photos?: import('./db.js').StoredPhoto[]) => Promise<void>} mutateAll
+ *   several mutations at once, with the photos they reference
  * @property {() => Promise<void>} sync
  * @property {() => void} start
  * @property {() => void} stop
@@ -70,6 +73,8 @@ export async function createSync(db, getMe, hooks) {
     for (;;) {
       const batch = await queued(db, acked, PUSH_BATCH);
       if (!batch.length) return;
+      // The server has every photo before the change that shows it (DESIGN §6).
+      await uploadPhotos(db, batch);
       const answer = await api.push({
         client_id: clientId, schema_version: SCHEMA_VERSION, mutations: batch.map(({ id, name, args }) => ({ id, name, args })),
       });
@@ -120,6 +125,7 @@ export async function createSync(db, getMe, hooks) {
     try {
       await pushAll();
       await pullAll();
+      await prunePhotos(db);
       failures = 0;
       const at = new Date();
       await setMeta(db, 'lastSyncedAt', at.toISOString());
@@ -163,8 +169,11 @@ export async function createSync(db, getMe, hooks) {
 
   /** @type {SyncEngine} */
   const engine = {
-    async mutate(name, args) {
-      await enqueue(db, name, args, getMe());
+    mutate(name, args) {
+      return engine.mutateAll([{ name, args }]);
+    },
+    async mutateAll(changes, photos = []) {
+      await enqueue(db, changes, getMe(), photos);
       changed();
       await emit({});
       // Where the browser has it, Background Sync sends the change even if the app is closed first.

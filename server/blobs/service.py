@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, cast, delete, exists, func, select
+from sqlalchemy import Exists, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server.accounts.models import User
@@ -22,13 +22,13 @@ from server.blobs.storage import current_storage
 from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
+from server.memories.models import PhotoRef
 from server.spaces.models import Space
-from server.sync.models import Record
+from server.sync.models import SHARED
 
 log = logging.getLogger(__name__)
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}\Z")
-MEMORY = "memory"
 ORIGINAL = "original"
 THUMB = "thumb"
 VARIANTS = (ORIGINAL, THUMB)
@@ -201,22 +201,23 @@ def _forget_files(keys) -> None:
             log.exception("could not delete %s", key)
 
 
-def _references(hash_: str, space_id: uuid.UUID | None = None):
-    """Select the live memories whose data mention the hash (to check exactly in Python)."""
-    query = select(Record.author_id, Record.visibility, Record.data).where(
-        Record.kind == MEMORY,
-        Record.tombstone.is_(False),
-        # A coarse text match narrows the rows; the photo list decides.
-        cast(Record.data, String).like(f"%{hash_}%"),
-    )
-    if space_id is not None:
-        query = query.where(Record.space_id == space_id)
-    return db.session.execute(query)
+def _uploaded(user_id: uuid.UUID, hash_: str) -> bool:
+    return db.session.get(BlobUpload, (hash_, user_id)) is not None
 
 
-def _has_photo(data: dict, hash_: str) -> bool:
-    return any(
-        isinstance(p, dict) and p.get("hash") == hash_ for p in (data or {}).get("photos") or []
+def _sees_in_space(user_id: uuid.UUID, space_id: uuid.UUID, hash_: str) -> bool:
+    """Tell whether a memory of the space that the user can see holds the photo."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    PhotoRef.space_id == space_id,
+                    PhotoRef.hash == hash_,
+                    # A private memory's photos are its author's alone.
+                    or_(PhotoRef.visibility == SHARED, PhotoRef.author_id == user_id),
+                )
+            )
+        )
     )
 
 
@@ -229,16 +230,28 @@ def readable(user_id: uuid.UUID, hash_: str) -> Blob:
     if blob is None:
         raise not_found
     # The uploader reads it back before the memory that holds it reaches the server.
-    if db.session.get(BlobUpload, (hash_, user_id)) is not None:
+    if _uploaded(user_id, hash_):
         return blob
     space_id = db.session.scalar(select(User.space_id).where(User.id == user_id))
-    if space_id is None:
+    if space_id is None or not _sees_in_space(user_id, space_id, hash_):
         raise not_found
-    for author_id, visibility, data in _references(hash_, space_id):
-        # A private memory's photos are its author's alone.
-        if (visibility == "shared" or author_id == user_id) and _has_photo(data, hash_):
-            return blob
-    raise not_found
+    return blob
+
+
+def attachable(user_id: uuid.UUID, space_id: uuid.UUID, hash_: str) -> bool:
+    """Tell whether the user may put the photo into a memory of the space.
+
+    It must be stored, and the user must have uploaded it or see it in the space
+    already: knowing a hash is not enough to read someone else's photo through a
+    memory of one's own. The photo's row stays share-locked until the commit, so the
+    cleanup cannot delete it under the memory that is about to hold it.
+    """
+    stored = db.session.scalar(
+        select(Blob.hash).where(Blob.hash == hash_).with_for_update(read=True)
+    )
+    return stored is not None and (
+        _uploaded(user_id, hash_) or _sees_in_space(user_id, space_id, hash_)
+    )
 
 
 def read(blob: Blob, variant: str) -> bytes:
@@ -257,19 +270,9 @@ class Cleanup:
     files: int = 0
 
 
-def referenced_hashes() -> set[str]:
-    """Return every photo hash held by a memory that still exists (restorable ones too)."""
-    found: set[str] = set()
-    rows = db.session.execute(
-        select(Record.data)
-        .where(Record.kind == MEMORY, Record.tombstone.is_(False))
-        .execution_options(yield_per=500)
-    )
-    for (data,) in rows:
-        for photo in (data or {}).get("photos") or []:
-            if isinstance(photo, dict) and isinstance(photo.get("hash"), str):
-                found.add(photo["hash"])
-    return found
+def _held(hash_: Any) -> Exists:
+    """The condition that a memory that still exists holds the photo (restorable ones too)."""
+    return exists().where(PhotoRef.hash == hash_)
 
 
 def collect_garbage(now: datetime | None = None) -> Cleanup:
@@ -279,22 +282,19 @@ def collect_garbage(now: datetime | None = None) -> Cleanup:
     storage = current_storage()
     report = Cleanup()
     db.session.rollback()
-    referenced = referenced_hashes()
     recent_upload = exists().where(BlobUpload.hash == Blob.hash, BlobUpload.uploaded_at >= cutoff)
     candidates = db.session.scalars(
-        select(Blob.hash).where(Blob.created_at < cutoff, ~recent_upload)
+        select(Blob.hash).where(Blob.created_at < cutoff, ~recent_upload, ~_held(Blob.hash))
     ).all()
     db.session.rollback()
-    for hash_ in sorted(set(candidates) - referenced):
+    for hash_ in sorted(candidates):
         with write_transaction():
             blob = db.session.scalar(select(Blob).where(Blob.hash == hash_).with_for_update())
             if blob is None:
                 continue
             # Look again under the lock: an upload or a memory may have claimed it meanwhile.
-            renewed = db.session.scalar(
-                select(exists().where(BlobUpload.hash == hash_, BlobUpload.uploaded_at >= cutoff))
-            )
-            if renewed or any(_has_photo(data, hash_) for _, _, data in _references(hash_)):
+            renewed = exists().where(BlobUpload.hash == hash_, BlobUpload.uploaded_at >= cutoff)
+            if db.session.scalar(select(renewed | _held(hash_))):
                 continue
             keys = [blob.original_key, blob.thumb_key]
             db.session.execute(delete(BlobUpload).where(BlobUpload.hash == hash_))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from marshmallow import fields, validate
 
 from server.schemas import BaseSchema, Text
@@ -9,6 +10,7 @@ from server.schemas import BaseSchema, Text
 VISIBILITY = validate.OneOf(["shared", "private"])
 EDITABLE = ("title", "story", "happened_on", "place", "tags", "visibility")
 MAX_TAGS = 20
+MAX_PHOTOS = 50
 SHA256_HEX = validate.Regexp(r"^[0-9a-f]{64}\Z", error="Not a SHA-256 hash (64 lowercase hex).")
 
 
@@ -47,6 +49,21 @@ class RemovePhotoSchema(BaseSchema):
     id = fields.UUID(required=True)
     hash = fields.String(required=True, validate=SHA256_HEX)
     seen_version = fields.Integer(strict=True, validate=validate.Range(min=0))
+
+
+def _each_once(hashes: list[str]) -> None:
+    if len(set(hashes)) != len(hashes):
+        raise ma.ValidationError("Name each photo at most once.")
+
+
+class OrderPhotosSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    # The photos to show first, in this order; the others follow as they were.
+    hashes = fields.List(
+        fields.String(validate=SHA256_HEX),
+        required=True,
+        validate=[validate.Length(max=MAX_PHOTOS), _each_once],
+    )
 
 
 class IdSchema(BaseSchema):

@@ -2,7 +2,9 @@
 
 Concurrent edits of different fields merge; on the same field the later write
 wins and the value it replaced is kept in the memory's history. Photos are an
-add-wins set keyed by blob hash. Delete is soft and restorable for 30 days.
+add-wins set keyed by blob hash, in an order either partner may change. Delete
+is soft and restorable for 30 days. An index of which memory holds which photo
+(PhotoRef) follows every memory written, whoever writes it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,17 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from server.blobs import service as blobs
+from server.memories.models import PhotoRef
 from server.memories.schemas import (
+    MAX_PHOTOS,
     AddPhotoSchema,
     IdSchema,
+    OrderPhotosSchema,
     RemovePhotoSchema,
     SaveSchema,
 )
@@ -25,7 +35,6 @@ KIND = "memory"
 FIELDS = ("title", "story", "happened_on", "place", "tags")
 DEFAULTS: dict[str, Any] = {"title": "", "story": "", "happened_on": None, "place": "", "tags": []}
 MAX_HISTORY = 100
-MAX_PHOTOS = 50
 RESTORABLE_FOR = timedelta(days=30)
 
 
@@ -37,6 +46,56 @@ def present(record: Record) -> dict[str, Any]:
 
 
 kind(KIND, present)
+
+
+def photo_refs_of(record: Record) -> list[dict[str, Any]]:
+    """Return the index rows of a memory as it is now: one per photo, none once it is gone."""
+    if record.kind != KIND or record.tombstone:
+        return []
+    photos = (record.data or {}).get("photos") or []
+    hashes = {p.get("hash") for p in photos if isinstance(p, dict)}
+    return [
+        {
+            "space_id": record.space_id,
+            "record_id": record.id,
+            "hash": hash_,
+            "author_id": record.author_id,
+            "visibility": record.visibility,
+        }
+        for hash_ in sorted(h for h in hashes if isinstance(h, str) and blobs.is_hash(h))
+    ]
+
+
+def sync_photo_refs(connection: Connection, records: list[Record], *, new: bool = False) -> None:
+    """Rewrite the photo index rows of these memories from their current state."""
+    table = PhotoRef.__table__
+    if not new:  # a record inserted by this flush has no rows yet
+        for record in records:
+            connection.execute(
+                table.delete().where(
+                    table.c.space_id == record.space_id, table.c.record_id == record.id
+                )
+            )
+    rows = [row for record in records for row in photo_refs_of(record)]
+    if rows:
+        connection.execute(table.insert(), rows)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_photo_refs(session: Session, _flush_context) -> None:
+    """Follow every memory the flush wrote, whichever code wrote it (mutators, moves, upkeep).
+
+    Rows of deleted records go by the foreign key's cascade.
+    """
+
+    def memories(objects) -> list[Record]:
+        return [o for o in objects if isinstance(o, Record) and o.kind == KIND]
+
+    created, changed = memories(session.new), memories(session.dirty)
+    if created or changed:
+        connection = session.connection()
+        sync_photo_refs(connection, created, new=True)
+        sync_photo_refs(connection, changed)
 
 
 def _stored(name: str, value: Any) -> Any:
@@ -147,6 +206,14 @@ def add_photo(ctx: MutationContext, args: dict[str, Any]) -> None:
                 f"A memory holds at most {MAX_PHOTOS} photos.",
                 {"photo": f"At most {MAX_PHOTOS} photos."},
             )
+        # Not storing a photo and not being able to see it are told alike: the answer
+        # must not reveal whether a photo of another space exists.
+        if not blobs.attachable(ctx.user.id, ctx.space.id, photo["hash"]):
+            raise Rejected(
+                "photo_missing",
+                "This photo is not on the server: upload it, then add it again.",
+                {"photo": "Upload the photo before adding it."},
+            )
         photos.append(
             {
                 "hash": photo["hash"],
@@ -172,6 +239,24 @@ def remove_photo(ctx: MutationContext, args: dict[str, Any]) -> None:
     ]
     if len(kept) != len(photos):
         record.data = {**record.data, "photos": kept}
+        ctx.touch(record)
+
+
+def _ordered(photos: list[dict[str, Any]], hashes: list[str]) -> list[dict[str, Any]]:
+    """Return the photos named first, in the order given; the others after, as they were."""
+    rank = {hash_: n for n, hash_ in enumerate(hashes)}
+    named = sorted((p for p in photos if p["hash"] in rank), key=lambda p: rank[p["hash"]])
+    return named + [p for p in photos if p["hash"] not in rank]
+
+
+@mutator("memory.order_photos", OrderPhotosSchema)
+def order_photos(ctx: MutationContext, args: dict[str, Any]) -> None:
+    """Put the photos named first; those added meanwhile keep their places after them."""
+    record = ctx.writable(KIND, args["id"])
+    photos: list[dict[str, Any]] = record.data.get("photos", [])
+    ordered = _ordered(photos, args["hashes"])
+    if ordered != photos:
+        record.data = {**record.data, "photos": ordered}
         ctx.touch(record)
 
 

@@ -102,7 +102,7 @@ def test_a_deleted_memory_comes_back_with_undo_or_from_recently_deleted(phone):
 
     memory(alex, "Picnic").get_by_role("button", name="Delete").click()
     expect(memory(alex, "Picnic")).to_have_count(0)
-    status = alex.locator("#timeline [role=status]")
+    status = alex.locator("#timeline .timeline-status [role=status]")
     expect(status).to_contain_text("“Picnic” was deleted.")
     undo = alex.get_by_role("button", name="Undo")
     expect(undo).to_be_focused()
@@ -183,7 +183,7 @@ def test_alone_the_timeline_groups_memories_by_month_and_keeps_what_an_edit_repl
     # Saving without a change sends nothing.
     memory(page, "Moving in").get_by_role("button", name="Edit").click()
     memory(page, "Moving in").get_by_role("button", name="Save changes").click()
-    expect(page.locator("#timeline [role=status]")).to_contain_text("Nothing changed")
+    expect(page.locator("#timeline .timeline-status [role=status]")).to_contain_text("Nothing changed")
     expect(page.locator("#timeline .pending")).to_have_count(0)
 
     edit(memory(page, "Moving in"), title="Moving in together")

@@ -13,13 +13,27 @@ import pytest
 from server.db import utcnow
 from server.extensions import db
 from server.sync.models import Record
+from tests.blobs.conftest import photo, put, sha
 from tests.sync.client import SyncTestClient, server_view
 
 ORDERS = ["alex_first", "sam_first"]
 
 
+@pytest.fixture
+def app(app_factory, tmp_path):
+    """The app, keeping uploaded photos in the test's own folder."""
+    return app_factory(BLOB_DIR=str(tmp_path / "blobs"))
+
+
 def photo_hash(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
+
+
+def uploaded(user, seed: int = 0) -> str:
+    """Upload a small photo from the user's device, as it does before adding it; return its hash."""
+    data = photo(width=48, height=32, seed=seed)
+    assert put(user, data).status_code in (200, 201)
+    return sha(data)
 
 
 def create(dev, **fields) -> str:
@@ -130,6 +144,7 @@ def test_a_private_memory_never_reaches_the_partner_who_cannot_touch_it(make_cou
         edit(s, hidden, visibility="shared"),
         s.mutate("memory.add_photo", id=memory_id, photo={"hash": photo_hash("p")}),
         s.mutate("memory.remove_photo", id=memory_id, hash=photo_hash("p")),
+        s.mutate("memory.order_photos", id=memory_id, hashes=[photo_hash("p")]),
         s.mutate("memory.delete", id=memory_id),
         s.mutate("memory.restore", id=memory_id),
     ]
@@ -281,7 +296,7 @@ def test_a_deleted_memory_can_be_restored_for_30_days(couple):
 @pytest.mark.parametrize("order", ORDERS)
 def test_a_photo_added_while_the_partner_removes_it_stays(couple, order):
     a, s = couple.a, couple.s
-    beach = photo_hash("beach")
+    beach = uploaded(couple.alex)
     a.mutate("memory.add_photo", id=memory_on(a)["id"], photo={"hash": beach, "caption": "Beach"})
     sync_everyone(a, s)
     assert [p["hash"] for p in memory_on(s)["photos"]] == [beach]
@@ -300,7 +315,7 @@ def test_a_photo_added_while_the_partner_removes_it_stays(couple, order):
 def test_removing_a_photo_removes_it_on_both_devices(couple):
     a, s = couple.a, couple.s
     memory_id = memory_on(a)["id"]
-    beach, train = photo_hash("beach"), photo_hash("train")
+    beach, train = uploaded(couple.alex, 1), uploaded(couple.alex, 2)
     a.mutate("memory.add_photo", id=memory_id, photo={"hash": beach, "caption": "Beach"})
     a.mutate("memory.add_photo", id=memory_id, photo={"hash": train})
     sync_everyone(a, s)
@@ -314,6 +329,91 @@ def test_removing_a_photo_removes_it_on_both_devices(couple):
     assert memory_on(a)["photos"] == []
 
 
+def photos_on(dev) -> list[str]:
+    return [p["hash"] for p in memory_on(dev)["photos"]]
+
+
+def with_photos(couple: Couple, count: int) -> list[str]:
+    """Alex uploads and adds photos to the memory; both devices get them; return the hashes."""
+    hashes = [uploaded(couple.alex, n) for n in range(count)]
+    for hash_ in hashes:
+        couple.a.mutate("memory.add_photo", id=memory_on(couple.a)["id"], photo={"hash": hash_})
+    sync_everyone(couple.a, couple.s)
+    return hashes
+
+
+def test_the_partner_captions_a_photo_they_did_not_upload(couple):
+    a, s = couple.a, couple.s
+    [beach] = with_photos(couple, 1)
+
+    caption = {"hash": beach, "caption": "Brighton beach, at dusk"}
+    captioned = s.mutate("memory.add_photo", id=memory_on(s)["id"], photo=caption)
+    sync_everyone(s, a)
+
+    assert s.results[captioned]["status"] == "applied"
+    [photo_] = memory_on(a)["photos"]
+    assert photo_["caption"] == "Brighton beach, at dusk"
+    assert photo_["added_by"] == couple.alex.id
+    couple.assert_converged()
+
+
+def test_ordering_puts_the_photos_named_first_and_the_others_after_as_they_were(couple):
+    a, s = couple.a, couple.s
+    p0, p1, p2, p3 = with_photos(couple, 4)
+    memory_id = memory_on(s)["id"]
+
+    # Sam did not upload them: whoever may edit the memory may order its photos.
+    ordered = s.mutate(
+        "memory.order_photos", id=memory_id, hashes=[p2, photo_hash("not on it"), p0]
+    )
+    sync_everyone(s, a)
+
+    assert s.results[ordered]["status"] == "applied"
+    assert photos_on(a) == [p2, p0, p1, p3]
+    couple.assert_converged()
+
+    version = memory_on(a)["version"]
+    same = a.mutate("memory.order_photos", id=memory_id, hashes=[p2, p0, p1])
+    a.sync()
+    assert a.results[same]["status"] == "applied"
+    assert memory_on(a)["version"] == version  # nothing changed: nothing new to sync
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_ordering_while_the_partner_adds_and_removes_photos_keeps_their_changes(couple, order):
+    a, s = couple.a, couple.s
+    p0, p1, p2 = with_photos(couple, 3)
+    new = uploaded(couple.alex, 9)
+    memory_id = memory_on(a)["id"]
+    a.mutate("memory.add_photo", id=memory_id, photo={"hash": new})
+    a.mutate("memory.remove_photo", id=memory_id, hash=p0)
+    s.mutate("memory.order_photos", id=memory_id, hashes=[p2, p1, p0])
+    first, second = (a, s) if order == "alex_first" else (s, a)
+    sync_everyone(first, second)
+
+    couple.assert_converged()
+    assert photos_on(s) == [p2, p1, new]
+
+
+def test_bad_orders_are_rejected_naming_the_field(couple):
+    a = couple.a
+    memory_id = memory_on(a)["id"]
+    p = photo_hash("p")
+    bad = {
+        "twice": a.mutate("memory.order_photos", id=memory_id, hashes=[p, p]),
+        "too_many": a.mutate(
+            "memory.order_photos", id=memory_id, hashes=[photo_hash(str(n)) for n in range(51)]
+        ),
+        "not_a_hash": a.mutate("memory.order_photos", id=memory_id, hashes=[p, "abc123"]),
+        "missing": a.mutate("memory.order_photos", id=memory_id),
+    }
+    a.sync()
+    for case, mutation_id in bad.items():
+        result = a.results[mutation_id]
+        assert result["status"] == "rejected", case
+        assert any(name.startswith("hashes") for name in result["error"]["fields"]), case
+
+
 def test_bad_photos_are_rejected_naming_the_field(couple):
     a = couple.a
     memory_id = memory_on(a)["id"]
@@ -321,7 +421,7 @@ def test_bad_photos_are_rejected_naming_the_field(couple):
     short = a.mutate("memory.add_photo", id=memory_id, photo={"hash": "abc123"})
     bad_remove = a.mutate("memory.remove_photo", id=memory_id, hash="not-a-hash")
     adds = [
-        a.mutate("memory.add_photo", id=memory_id, photo={"hash": photo_hash(str(n))})
+        a.mutate("memory.add_photo", id=memory_id, photo={"hash": uploaded(couple.alex, n)})
         for n in range(51)
     ]
     a.sync()

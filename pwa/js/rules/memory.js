@@ -34,7 +34,7 @@
  * @property {string | null} happened_on YYYY-MM-DD
  * @property {string} place
  * @property {string[]} tags
- * @property {{hash: string, caption: string}[]} photos
+ * @property {Photo[]} photos
  * @property {Partial<Record<MemoryField, number>>} field_versions the version that last wrote each field (server-assigned)
  * @property {Partial<Record<MemoryField, string>>} field_authors who last wrote each field
  * @property {HistoryEntry[]} history
@@ -48,6 +48,7 @@ export const MEMORY_FIELDS = /** @type {const} */ (['title', 'story', 'happened_
 
 const DEFAULTS = { title: '', story: '', happened_on: null, place: '', tags: [] };
 const MAX_HISTORY = 100;
+const MAX_PHOTOS = 50;
 const RESTORABLE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Whether two field values are the same (tags are lists). */
@@ -146,8 +147,44 @@ export function applyMemory(record, mutation, me, now) {
       if (!record.deleted) return record;
       if (record.deleted_at && Date.parse(now) - Date.parse(record.deleted_at) > RESTORABLE_MS) return record;
       return { ...record, deleted: false, deleted_at: null, restorable_until: null, updated_at: now, pending: true };
+    case 'memory.add_photo':
+    case 'memory.remove_photo':
+    case 'memory.order_photos': {
+      const photos = PHOTO_RULES[name](record.photos ?? [], args, me);
+      if (sameValue(photos, record.photos ?? [])) return record;
+      return { ...record, photos, updated_at: now, pending: true };
+    }
     default:
-      // Photos are added and removed once the server has them.
       return record;
   }
 }
+
+/**
+ * @typedef {object} Photo a photo of a memory
+ * @property {string} hash
+ * @property {string} caption
+ * @property {string} [added_by] user id
+ * @property {number | null} [added_version] the version that added it; null until the server has it
+ */
+
+/** @type {Record<string, (photos: Photo[], args: Record<string, any>, me: Me) => Photo[]>} */
+const PHOTO_RULES = {
+  // Adding what is there already changes its caption; a memory holds at most MAX_PHOTOS.
+  'memory.add_photo'(photos, { photo }, me) {
+    if (photos.some((p) => p.hash === photo.hash)) {
+      return photos.map((p) => (p.hash === photo.hash && 'caption' in photo ? { ...p, caption: photo.caption } : p));
+    }
+    if (photos.length >= MAX_PHOTOS) return photos;
+    return [...photos, { hash: photo.hash, caption: photo.caption ?? '', added_by: me.user.id, added_version: null }];
+  },
+  // Add wins: a photo added after the version the remover saw stays.
+  'memory.remove_photo'(photos, { hash, seen_version: seen }) {
+    return photos.filter((p) => p.hash !== hash || (seen != null && p.added_version != null && p.added_version > seen));
+  },
+  // The listed photos first, in that order; the others (added meanwhile) after them as they were.
+  'memory.order_photos'(photos, { hashes }) {
+    const rank = new Map((/** @type {string[]} */ (hashes)).map((hash, i) => [hash, i]));
+    const listed = photos.filter((p) => rank.has(p.hash)).sort((a, b) => (rank.get(a.hash) ?? 0) - (rank.get(b.hash) ?? 0));
+    return [...listed, ...photos.filter((p) => !rank.has(p.hash))];
+  },
+};

@@ -1,6 +1,7 @@
 // @ts-check
 // One memory on the Timeline: its card with history, and the form that adds or edits a memory.
 import { busy, fromTemplate, ref, showProblem } from './dom.js';
+import { fillPhotos, photoPicker } from './photos.js';
 
 /** @typedef {import('../rules/memory.js').Memory} Memory */
 /** @typedef {import('../rules/memory.js').HistoryEntry} HistoryEntry */
@@ -14,7 +15,13 @@ import { busy, fromTemplate, ref, showProblem } from './dom.js';
  * @property {string} place
  * @property {string[]} tags
  * @property {'shared' | 'private'} visibility
+ * @property {import('./photos.js').PickedPhoto[]} photos in the order shown
  */
+
+/** @typedef {import('./photos.js').PhotoSource} PhotoSource */
+
+/** @type {WeakMap<HTMLFormElement, ReturnType<typeof photoPicker>>} */
+const pickers = new WeakMap();
 
 const LABELS = { title: 'Title', story: 'Story', happened_on: 'Date', place: 'Place', tags: 'Tags' };
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -70,9 +77,9 @@ function badge(/** @type {string} */ text, /** @type {string} */ kind) {
  * Fill a memory card in place, so an open History and the focus survive a background sync.
  * @param {HTMLElement} card the .memory element of tpl-memory
  * @param {Memory} memory
- * @param {{me: Me, day: string, editable: boolean}} context
+ * @param {{me: Me, day: string, editable: boolean, sourceOf: PhotoSource}} context
  */
-export function fillMemory(card, memory, { me, day, editable }) {
+export function fillMemory(card, memory, { me, day, editable, sourceOf }) {
   card.dataset.id = memory.id;
   const time = Object.assign(document.createElement('time'), { className: 'memory-day', dateTime: day, textContent: dayLabel(day) });
   // Badges are added or left out, never hidden: "waiting" means exactly what is on screen.
@@ -87,6 +94,7 @@ export function fillMemory(card, memory, { me, day, editable }) {
   ref(card, 'meta').hidden = !memory.place && !by;
   ref(card, 'story').textContent = memory.story;
   ref(card, 'story').hidden = !memory.story;
+  fillPhotos(ref(card, 'photos'), memory.photos ?? [], sourceOf, memory.title);
   const tags = ref(card, 'tags');
   tags.replaceChildren(...(memory.tags ?? []).map((tag) => Object.assign(document.createElement('li'), { textContent: tag })));
   tags.hidden = !tags.childElementCount;
@@ -114,6 +122,7 @@ export function fillMemory(card, memory, { me, day, editable }) {
  */
 export function memoryForm(prefix) {
   const form = /** @type {HTMLFormElement} */ (fromTemplate('tpl-memory-form'));
+  pickers.set(form, photoPicker(ref(form, 'photos'), () => import('../photo-prep.js')));
   if (prefix === 'memory') return form;
   const rename = (/** @type {string} */ id) => id.replace(/^memory-/, `${prefix}-`);
   for (const element of [form, ...form.querySelectorAll('*')]) {
@@ -130,13 +139,14 @@ export function memoryForm(prefix) {
  * The form that edits a memory in its card, prefilled with the memory as it is now.
  * @param {Memory} memory
  * @param {boolean} mine only the author chooses who sees a memory
+ * @param {PhotoSource} sourceOf
  */
-export function editForm(memory, mine) {
+export function editForm(memory, mine, sourceOf) {
   const form = memoryForm(`memory-edit-${memory.id}`);
   ref(form, 'form-title').textContent = 'Edit memory';
   ref(form, 'submit').textContent = 'Save changes';
   ref(form, 'private-box').hidden = !mine;
-  prefillForm(form, memory, '');
+  prefillForm(form, memory, '', sourceOf);
   return form;
 }
 
@@ -155,7 +165,7 @@ export function bindForm(form, save, cancel) {
     event.preventDefault();
     busy(ref(form, 'submit'), async () => {
       showProblem(form, null);
-      const read = readForm(form);
+      const read = await readForm(form);
       if ('problem' in read) return showProblem(form, read.problem);
       try {
         await save(read.values);
@@ -194,22 +204,24 @@ const input = (/** @type {HTMLFormElement} */ form, /** @type {string} */ name) 
  * @param {HTMLFormElement} form
  * @param {Memory | null} memory
  * @param {string} today YYYY-MM-DD
+ * @param {PhotoSource} sourceOf
  */
-export function prefillForm(form, memory, today) {
+export function prefillForm(form, memory, today, sourceOf) {
   input(form, 'title').value = memory?.title ?? '';
   input(form, 'story').value = memory?.story ?? '';
   input(form, 'happened_on').value = memory ? memory.happened_on ?? '' : today;
   input(form, 'place').value = memory?.place ?? '';
   input(form, 'tags').value = memory?.tags?.join(', ') ?? '';
   input(form, 'private').checked = memory?.visibility === 'private';
+  pickers.get(form)?.set(memory?.photos ?? [], sourceOf);
 }
 
 /**
  * The form's values, or the problem that keeps them from being saved.
  * @param {HTMLFormElement} form
- * @returns {{values: MemoryValues} | {problem: import('./dom.js').Problem}}
+ * @returns {Promise<{values: MemoryValues} | {problem: import('./dom.js').Problem}>}
  */
-function readForm(form) {
+async function readForm(form) {
   const title = input(form, 'title').value.trim();
   const tags = [...new Set(input(form, 'tags').value.split(',').map((t) => t.trim()).filter(Boolean))];
   /** @type {Record<string, string>} */
@@ -225,6 +237,8 @@ function readForm(form) {
       place: input(form, 'place').value.trim(),
       tags,
       visibility: input(form, 'private').checked ? 'private' : 'shared',
+      // Waits for photos still being resized.
+      photos: (await pickers.get(form)?.values()) ?? [],
     },
   };
 }

@@ -10,6 +10,7 @@ import { bindForm, deletedRow, editForm, fillMemory, memoryForm, prefillForm } f
  * @typedef {object} TimelineState
  * @property {import('../api.js').Me} me
  * @property {{memory: Memory, day: string}[]} entries every memory I can see, newest first, with the day it sorts by
+ * @property {import('./photos.js').PhotoSource} sourceOf where each photo is shown from
  */
 
 /**
@@ -65,7 +66,7 @@ export function showTimeline(slot, actions) {
     addForm.hidden = !open;
     opener.setAttribute('aria-expanded', String(open));
     if (!open) return;
-    if (!touched) prefillForm(addForm, null, actions.today());
+    if (!touched && state) prefillForm(addForm, null, actions.today(), state.sourceOf);
     /** @type {HTMLInputElement} */ (addForm.elements.namedItem('title')).focus();
   };
   const closeAdd = () => {
@@ -87,7 +88,8 @@ export function showTimeline(slot, actions) {
   /** Replace a card's content by its edit form, prefilled with the memory as it is now. */
   const startEdit = (/** @type {Card} */ entry) => {
     const seen = entry.entry.memory;
-    const form = editForm(seen, seen.author_id === state?.me.user.id);
+    if (!state) return;
+    const form = editForm(seen, seen.author_id === state.me.user.id, state.sourceOf);
     entry.form = form;
     const close = (/** @type {string} */ text) => {
       entry.form = null;
@@ -178,11 +180,12 @@ export function showTimeline(slot, actions) {
         continue;
       }
       card.entry = entry;
-      const key = `${names}|${JSON.stringify(entry)}`;
+      const sources = (memory.photos ?? []).map((p) => next.sourceOf(p.hash, 'thumb'));
+      const key = `${names}|${JSON.stringify(entry)}|${sources}`;
       if (key === card.key) continue;
       card.key = key;
       const editable = !memory.archived && (memory.visibility === 'shared' || memory.author_id === me.user.id);
-      fillMemory(card.card, memory, { me, day: entry.day, editable });
+      fillMemory(card.card, memory, { me, day: entry.day, editable, sourceOf: next.sourceOf });
     }
     ref(section, 'empty').hidden = shown.length > 0;
     placeCards(shown);

@@ -1,0 +1,71 @@
+// @ts-check
+// A photo picked on the phone, made ready on the device: turned upright, at most 2048 px, metadata gone.
+
+/** @typedef {import('./db.js').StoredPhoto} StoredPhoto */
+
+/** The longest side of what is sent: plenty for a phone screen, a fraction of a camera's bytes. */
+export const MAX_SIDE = 2048;
+const QUALITY = 0.85;
+// What the server decodes: a file this browser cannot draw (HEIC in most) goes as it is.
+const SERVER_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'];
+const MAX_BYTES = 20 * 1024 * 1024;
+
+/** A problem with one picked file, in words for the person who picked it. */
+export class PhotoProblem extends Error {}
+
+/** The SHA-256 of a blob's bytes, lowercase hex: the photo's name everywhere. */
+export async function hashOf(/** @type {Blob} */ blob) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Draw the picture at most MAX_SIDE on its longest side and encode it as JPEG. Drawing it
+ * again leaves every EXIF tag (GPS included) behind, before anything leaves the phone.
+ * @param {ImageBitmap} bitmap
+ * @returns {Promise<Blob>}
+ */
+async function reencode(bitmap) {
+  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(width, height);
+  const context = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  // JPEG has no transparency: a see-through PNG gets a white background, not a black one.
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, width, height);
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, width, height);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: QUALITY });
+}
+
+/**
+ * Make a picked file ready to keep and send.
+ * @param {File} file
+ * @returns {Promise<StoredPhoto>}
+ */
+export async function preparePhoto(file) {
+  /** @type {ImageBitmap | null} */
+  let bitmap = null;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch {
+    // Not drawable here; the server may still read it (HEIC).
+  }
+  const addedAt = new Date().toISOString();
+  if (!bitmap) {
+    if (!SERVER_TYPES.includes(file.type)) throw new PhotoProblem(`“${file.name}” is not a photo Hearth can read.`);
+    if (file.size > MAX_BYTES) throw new PhotoProblem(`“${file.name}” is larger than 20 MB.`);
+    return { hash: await hashOf(file), blob: file, width: 0, height: 0, addedAt, uploadedAt: null, problem: null };
+  }
+  try {
+    const blob = await reencode(bitmap);
+    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    return {
+      hash: await hashOf(blob), blob, addedAt, uploadedAt: null, problem: null,
+      width: Math.round(bitmap.width * scale), height: Math.round(bitmap.height * scale),
+    };
+  } finally {
+    bitmap.close();
+  }
+}

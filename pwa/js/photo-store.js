@@ -1,0 +1,111 @@
+// @ts-check
+// Photos added on this device: kept in IndexedDB, uploaded before the changes that show them, shown from here.
+import * as api from './api.js';
+import { req, transact } from './db.js';
+
+/** @typedef {import('./db.js').StoredPhoto} StoredPhoto */
+/** @typedef {import('./db.js').Mutation} Mutation */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// An uploaded photo stays on the device a while, so a fresh memory still shows offline and at once.
+const KEEP_UPLOADED_MS = 7 * DAY_MS;
+// A photo no change refers to (the app closed between storing and queueing) is dropped after a day.
+const KEEP_UNUSED_MS = DAY_MS;
+
+/** The photos a mutation refers to. */
+const hashesOf = (/** @type {Mutation} */ m) => (m.name === 'memory.add_photo' ? [m.args.photo?.hash] : []);
+
+/**
+ * One stored photo, or undefined.
+ * @param {IDBDatabase} db
+ * @param {string} hash
+ * @returns {Promise<StoredPhoto | undefined>}
+ */
+export function storedPhoto(db, hash) {
+  return transact(db, ['photos'], 'readonly', (tx) => req(tx.objectStore('photos').get(hash)));
+}
+
+/**
+ * Write down what became of an upload.
+ * @param {IDBDatabase} db
+ * @param {string} hash
+ * @param {Partial<StoredPhoto>} change
+ */
+function notePhoto(db, hash, change) {
+  return transact(db, ['photos'], 'readwrite', async (tx) => {
+    const store = tx.objectStore('photos');
+    const photo = await req(store.get(hash));
+    if (photo) store.put({ ...photo, ...change });
+  });
+}
+
+/** A refusal that sending the same bytes again cannot change (too large, not an image, quota). */
+const refusedForGood = (/** @type {any} */ error) =>
+  error instanceof api.ApiError && error.status >= 400 && error.status < 500 && ![401, 408, 429].includes(error.status);
+
+/**
+ * Upload every photo of this device that the batch refers to and the server does not have yet.
+ * A failed upload throws (the sync retries the whole step later: an upload restarts from the
+ * start); a photo refused for good is noted, and the server then refuses the change that shows it.
+ * @param {IDBDatabase} db
+ * @param {Mutation[]} batch
+ */
+export async function uploadPhotos(db, batch) {
+  const hashes = new Set(batch.flatMap(hashesOf));
+  for (const hash of hashes) {
+    const photo = await storedPhoto(db, hash);
+    // Not added on this device (a caption of the partner's photo), or uploaded already.
+    if (!photo || photo.uploadedAt || photo.problem) continue;
+    try {
+      await api.putPhoto(hash, photo.blob);
+    } catch (error) {
+      if (!refusedForGood(error)) throw error;
+      await notePhoto(db, hash, { problem: /** @type {Error} */ (error).message });
+      continue;
+    }
+    await notePhoto(db, hash, { uploadedAt: new Date().toISOString() });
+  }
+}
+
+/**
+ * Forget photos the device no longer needs: uploaded a while ago, or never used by any change.
+ * Nothing waiting in the outbox loses its photo.
+ * @param {IDBDatabase} db
+ * @param {number} [now]
+ */
+export function prunePhotos(db, now = Date.now()) {
+  return transact(db, ['photos', 'outbox'], 'readwrite', async (tx) => {
+    const photos = tx.objectStore('photos');
+    const keys = /** @type {string[]} */ (await req(photos.getAllKeys()));
+    if (!keys.length) return;
+    const waiting = new Set((/** @type {Mutation[]} */ (await req(tx.objectStore('outbox').getAll()))).flatMap(hashesOf));
+    for (const hash of keys) {
+      if (waiting.has(hash)) continue;
+      const photo = /** @type {StoredPhoto} */ (await req(photos.get(hash)));
+      const since = Date.parse(photo.uploadedAt ?? photo.addedAt);
+      if (now - since > (photo.uploadedAt ? KEEP_UPLOADED_MS : KEEP_UNUSED_MS)) photos.delete(hash);
+    }
+  });
+}
+
+/** Object URLs of the photos on this device, made once per photo while the page lives. */
+/** @type {Map<string, string>} */
+const urls = new Map();
+
+/**
+ * Where to show each photo from: this device's copy when it has one, else the server (through
+ * the service worker's photo cache).
+ * @param {IDBDatabase} db
+ * @returns {Promise<(hash: string, variant: 'thumb' | 'full') => string>}
+ */
+export async function photoSources(db) {
+  const photos = /** @type {StoredPhoto[]} */ (await transact(db, ['photos'], 'readonly', (tx) => req(tx.objectStore('photos').getAll())));
+  const here = new Set(photos.map((p) => p.hash));
+  for (const [hash, url] of urls) {
+    if (here.has(hash)) continue;
+    URL.revokeObjectURL(url);
+    urls.delete(hash);
+  }
+  for (const photo of photos) if (!urls.has(photo.hash)) urls.set(photo.hash, URL.createObjectURL(photo.blob));
+  return (hash, variant) => urls.get(hash) ?? `/api/blobs/${hash}${variant === 'thumb' ? '/thumb' : ''}`;
+}

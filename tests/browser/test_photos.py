@@ -1,0 +1,198 @@
+"""Photos in memories: added offline, kept through a restart, uploaded, seen by the partner."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.helpers import (
+    memory,
+    open_section,
+    paired_phones,
+    sync_now,
+    unexpected,
+    worker_ready,
+)
+
+SYNC_WAIT = 15_000
+
+# Whether every photo of a card has loaded (a square cell, a decoded image), and how large.
+LOADED = """(card) => [...card.querySelectorAll('.photo-thumb')].map((img) => ({
+  complete: img.complete, width: img.naturalWidth, height: img.naturalHeight,
+  src: img.getAttribute('src'), cell: Math.round(img.parentElement.getBoundingClientRect().height),
+}))"""
+
+
+def camera_photo(width: int, height: int, color: tuple[int, int, int]) -> bytes:
+    """A JPEG as a phone camera makes it: large, with the place it was taken in its EXIF."""
+    image = Image.new("RGB", (width, height), color)
+    # A different corner, so that the photos differ in more than their color.
+    image.paste((255, 255, 255), (0, 0, width // 4, height // 4))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (48.0, 51.0, 24.0)  # GPSLatitudeRef, GPSLatitude: Paris
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+def pick_photos(form, *files: tuple[str, bytes]) -> None:
+    """Choose photos from the gallery in a memory form."""
+    form.locator('input[type="file"]:not([capture])').set_input_files(
+        [{"name": name, "mimeType": "image/jpeg", "buffer": data} for name, data in files]
+    )
+
+
+def thumbnails(card) -> list[dict]:
+    return card.evaluate(LOADED)
+
+
+def expect_thumbnails_loaded(card, count: int) -> list[dict]:
+    expect(card.locator(".photo-thumb")).to_have_count(count)
+    for index in range(count):
+        expect(card.locator(".photo-missing").nth(index)).to_be_hidden()
+    # Loaded images: naturalWidth is 0 until the picture is decoded.
+    for _ in range(50):
+        shown = thumbnails(card)
+        if all(s["complete"] and s["width"] > 0 for s in shown):
+            return shown
+        card.page.wait_for_timeout(100)
+    raise AssertionError(f"thumbnails not loaded: {shown}")
+
+
+def test_photos_added_offline_survive_a_restart_and_reach_the_partner(phone):
+    alex_phone, _sam_phone, alex, sam = paired_phones(phone)
+    worker_ready(alex)
+    alex.reload()
+    expect(alex.locator("#home")).to_be_visible()
+
+    alex_phone.set_offline(True)
+    alex.reload()  # served by the service worker
+    open_section(alex, "Timeline")
+    alex.locator("#memory-add").click()
+    form = alex.locator("#memory-form")
+    form.get_by_label("Title").fill("Picnic by the lake")
+    pick_photos(
+        form,
+        ("lake.jpg", camera_photo(4000, 3000, (30, 90, 160))),
+        ("basket.jpg", camera_photo(3000, 4000, (160, 90, 30))),
+    )
+    expect(form.locator(".photo-edit")).to_have_count(2)
+    expect(form.get_by_role("status")).to_contain_text("2 photos added")
+    form.get_by_label("Caption of photo 1").fill("The lake at noon")
+    form.get_by_label("Caption of photo 2").fill("What we brought")
+    # The basket goes first.
+    form.get_by_role("button", name="Move up photo 2").click()
+    expect(form.get_by_label("Caption of photo 1")).to_have_value("What we brought")
+    form.get_by_role("button", name="Save memory").click()
+    expect(form).to_be_hidden()
+
+    card = memory(alex, "Picnic by the lake")
+    expect(card.locator(".pending")).to_be_visible()
+    shown = expect_thumbnails_loaded(card, 2)
+    assert all(s["src"].startswith("blob:") for s in shown)  # from the device, offline
+    expect(card.locator(".photo-caption-text")).to_have_text(
+        ["What we brought", "The lake at noon"]
+    )
+
+    # Closed and opened again, still offline: the photos are on the device.
+    alex.close()
+    alex = alex_phone.new_page()
+    alex.goto("/")
+    open_section(alex, "Timeline")
+    card = memory(alex, "Picnic by the lake")
+    expect(card.locator(".pending")).to_be_visible()
+    expect_thumbnails_loaded(card, 2)
+
+    alex_phone.set_offline(False)
+    sync_now(alex)
+    expect(card.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+
+    sync_now(sam)
+    open_section(sam, "Timeline")
+    theirs = memory(sam, "Picnic by the lake")
+    expect(theirs).to_be_visible(timeout=SYNC_WAIT)
+    shown = expect_thumbnails_loaded(theirs, 2)
+    assert all(s["src"].startswith("/api/blobs/") and s["src"].endswith("/thumb") for s in shown)
+    # Thumbnails of at most 400 px, in square cells of one size: nothing jumps as they load.
+    assert [(s["width"], s["height"]) for s in shown] == [(300, 400), (400, 300)]
+    assert len({s["cell"] for s in shown}) == 1
+    expect(theirs.locator(".photo-caption-text")).to_have_text(
+        ["What we brought", "The lake at noon"]
+    )
+
+    # A tap opens the full photo, resized on Alex's phone to 2048 px on its longest side.
+    theirs.get_by_role("button", name="Open photo 2 of 2: The lake at noon").click()
+    viewer = sam.locator("dialog.photo-viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer).to_contain_text("The lake at noon")
+    full = viewer.locator(".photo-full")
+    expect(full).to_have_attribute("src", shown[1]["src"].removesuffix("/thumb"))
+    size = None
+    for _ in range(50):
+        size = full.evaluate("(img) => img.complete && [img.naturalWidth, img.naturalHeight]")
+        if size and size[0]:
+            break
+        sam.wait_for_timeout(100)
+    assert size == [2048, 1536]
+    viewer.get_by_role("button", name="Previous").click()
+    expect(viewer).to_contain_text("What we brought")
+    viewer.get_by_role("button", name="Close").click()
+    expect(viewer).to_be_hidden()
+
+    # What left Alex's phone had no EXIF: no place, no camera.
+    original = sam.evaluate(
+        "(src) => fetch(src).then((r) => r.arrayBuffer()).then((b) => [...new Uint8Array(b)])",
+        shown[1]["src"].removesuffix("/thumb"),
+    )
+    assert Image.open(io.BytesIO(bytes(original))).getexif() == {}
+    # Offline, the only errors on Alex's phone are the requests the browser could not send.
+    assert all("ERR_INTERNET_DISCONNECTED" in p for p in unexpected(alex_phone))
+    assert unexpected(sam.context) == []
+
+
+def test_the_partner_reorders_captions_and_removes_photos(phone):
+    _alex_phone, sam_phone, alex, sam = paired_phones(phone)
+    open_section(alex, "Timeline")
+    alex.locator("#memory-add").click()
+    form = alex.locator("#memory-form")
+    form.get_by_label("Title").fill("Three views")
+    pick_photos(
+        form,
+        ("one.jpg", camera_photo(800, 600, (200, 0, 0))),
+        ("two.jpg", camera_photo(800, 600, (0, 200, 0))),
+        ("three.jpg", camera_photo(800, 600, (0, 0, 200))),
+    )
+    expect(form.locator(".photo-edit")).to_have_count(3)
+    for index, caption in enumerate(["red", "green", "blue"], start=1):
+        form.get_by_label(f"Caption of photo {index}").fill(caption)
+    form.get_by_role("button", name="Save memory").click()
+    expect(form).to_be_hidden()  # the card is on screen, waiting to sync
+    card = memory(alex, "Three views")
+    expect(card.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+
+    sync_now(sam)
+    open_section(sam, "Timeline")
+    theirs = memory(sam, "Three views")
+    expect(theirs.locator(".photo-caption-text")).to_have_text(
+        ["red", "green", "blue"], timeout=SYNC_WAIT
+    )
+    theirs.get_by_role("button", name="Edit").click()
+    edit = theirs.locator("form")
+    edit.get_by_role("button", name="Remove photo 1").click()
+    edit.get_by_role("button", name="Move up photo 2").click()  # blue before green
+    edit.get_by_label("Caption of photo 2").fill("green, at dusk")
+    edit.get_by_role("button", name="Save changes").click()
+    expect(edit).to_have_count(0)
+    expect(theirs.locator(".photo-caption-text")).to_have_text(["blue", "green, at dusk"])
+    expect(theirs.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+
+    sync_now(alex)
+    expect(card.locator(".photo-caption-text")).to_have_text(
+        ["blue", "green, at dusk"], timeout=SYNC_WAIT
+    )
+    expect_thumbnails_loaded(card, 2)
+    assert unexpected(sam_phone) == []
