@@ -196,3 +196,33 @@ def test_the_partner_reorders_captions_and_removes_photos(phone):
     )
     expect_thumbnails_loaded(card, 2)
     assert unexpected(sam_phone) == []
+
+
+def test_an_interrupted_upload_starts_again_at_the_next_sync(phone):
+    alex_phone, _sam_phone, alex, sam = paired_phones(phone)
+    uploads: list[str] = []
+
+    def cut_the_first(route):
+        uploads.append(route.request.method)
+        if len(uploads) == 1:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    alex_phone.route("**/api/blobs/*", cut_the_first)
+    open_section(alex, "Timeline")
+    alex.locator("#memory-add").click()
+    form = alex.locator("#memory-form")
+    form.get_by_label("Title").fill("Harbour lights")
+    pick_photos(form, ("harbour.jpg", camera_photo(1200, 900, (10, 20, 60))))
+    expect(form.locator(".photo-edit")).to_have_count(1)
+    form.get_by_role("button", name="Save memory").click()
+    expect(form).to_be_hidden()
+    card = memory(alex, "Harbour lights")
+    # The connection broke during the upload: the memory waits with its photo, then goes.
+    expect(card.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+    assert uploads == ["PUT", "PUT"]
+
+    sync_now(sam)
+    open_section(sam, "Timeline")
+    expect_thumbnails_loaded(memory(sam, "Harbour lights"), 1)
