@@ -114,7 +114,7 @@ export async function request(method, path, body) {
  * @param {Response} response
  * @returns {Promise<any>}
  */
-async function answerOf(response) {
+export async function answerOf(response) {
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
   if (response.ok) return data;
@@ -122,27 +122,6 @@ async function answerOf(response) {
   // A proxy or a crash may answer without our error format.
   if (!error) throw new ApiError(response.status, 'http_error', `The server answered ${response.status}. Try again later.`);
   throw new ApiError(response.status, error.code, error.message, error.fields ?? {});
-}
-
-/**
- * Upload a photo's bytes under their SHA-256 (the same bytes again cost the server nothing).
- * @param {string} hash
- * @param {Blob} blob
- * @returns {Promise<{hash: string, width: number, height: number}>}
- */
-export async function putPhoto(hash, blob) {
-  let response;
-  try {
-    response = await fetch(`/api/blobs/${hash}`, {
-      method: 'PUT',
-      headers: { Accept: 'application/json', 'X-Requested-With': 'hearth', 'Content-Type': blob.type || 'image/jpeg' },
-      credentials: 'same-origin',
-      body: blob,
-    });
-  } catch {
-    throw new OfflineError();
-  }
-  return answerOf(response);
 }
 
 /** Who is signed in, their space and partner; throws ApiError 401 when signed out. */

@@ -20,17 +20,6 @@
 
 /** @typedef {Record<string, any> & {id: string, kind: string, pending?: boolean}} StoredRecord */
 
-/**
- * @typedef {object} StoredPhoto a photo added on this device, as it was resized here
- * @property {string} hash SHA-256 of the bytes, lowercase hex: the photo's name on the server
- * @property {Blob} blob
- * @property {number} width
- * @property {number} height
- * @property {string} addedAt ISO 8601
- * @property {string | null} uploadedAt ISO 8601, once the server has it
- * @property {string | null} problem why the server refused it, if it did
- */
-
 /** Bump with a new rung in upgrade() whenever the stores change. */
 export const DB_VERSION = 2;
 

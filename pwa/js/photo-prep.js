@@ -1,7 +1,7 @@
 // @ts-check
 // A photo picked on the phone, made ready on the device: turned upright, at most 2048 px, metadata gone.
 
-/** @typedef {import('./db.js').StoredPhoto} StoredPhoto */
+/** @typedef {import('./photo-store.js').StoredPhoto} StoredPhoto */
 
 /** The longest side of what is sent: plenty for a phone screen, a fraction of a camera's bytes. */
 export const MAX_SIDE = 2048;

@@ -34,7 +34,7 @@ export function clientIdOf(/** @type {IDBDatabase} */ db) {
  * @param {IDBDatabase} db
  * @param {{name: string, args: Record<string, any>}[]} changes
  * @param {Me} me
- * @param {import('./db.js').StoredPhoto[]} [photos]
+ * @param {import('./photo-store.js').StoredPhoto[]} [photos]
  */
 export function enqueue(db, changes, me, photos = []) {
   const stores = ['records', 'outbox', 'meta', ...(photos.length ? ['photos'] : [])];

@@ -2,7 +2,6 @@
 // The outbox and the push / pull / rebase loop of DESIGN §4: changes wait here until the server has them.
 import * as api from './api.js';
 import { getMeta, outboxSize, setMeta } from './db.js';
-import { prunePhotos, uploadPhotos } from './photo-store.js';
 import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-store.js';
 
 /** @typedef {import('./db.js').Rejection} Rejection */
@@ -18,7 +17,7 @@ import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-s
 /**
  * @typedef {object} SyncEngine
  * @property {(name: string, args: Record<string, any>) => Promise<void>} mutate
- * @property {(changes: {name: string, args: Record<string, any>}[], photos?: import('./db.js').StoredPhoto[]) => Promise<void>} mutateAll
+ * @property {(changes: {name: string, args: Record<string, any>}[], photos?: import('./photo-store.js').StoredPhoto[]) => Promise<void>} mutateAll
  *   several mutations at once, with the photos they reference
  * @property {() => Promise<void>} sync
  * @property {() => void} start
@@ -30,6 +29,8 @@ import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-s
  */
 
 const SCHEMA_VERSION = 1;
+// The photo code loads only for a batch that adds photos, and once a session to tidy up: most syncs carry none.
+const photoStore = () => import('./photo-store.js');
 const PUSH_BATCH = 100;
 const PULL_LIMIT = 500;
 const TIMER_MS = 30_000;
@@ -56,6 +57,7 @@ export async function createSync(db, getMe, hooks) {
   let again = false;
   let stopped = true;
   let failures = 0;
+  let pruned = false;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let retry;
   /** @type {ReturnType<typeof setInterval> | undefined} */
@@ -74,7 +76,7 @@ export async function createSync(db, getMe, hooks) {
       const batch = await queued(db, acked, PUSH_BATCH);
       if (!batch.length) return;
       // The server has every photo before the change that shows it (DESIGN §6).
-      await uploadPhotos(db, batch);
+      if (batch.some((m) => m.name === 'memory.add_photo')) await (await photoStore()).uploadPhotos(db, batch);
       const answer = await api.push({
         client_id: clientId, schema_version: SCHEMA_VERSION, mutations: batch.map(({ id, name, args }) => ({ id, name, args })),
       });
@@ -125,8 +127,11 @@ export async function createSync(db, getMe, hooks) {
     try {
       await pushAll();
       await pullAll();
-      await prunePhotos(db);
       failures = 0;
+      if (!pruned) {
+        pruned = true;
+        photoStore().then((photos) => photos.prunePhotos(db)).catch(() => {});
+      }
       const at = new Date();
       await setMeta(db, 'lastSyncedAt', at.toISOString());
       await emit({ state: 'synced', at, reason: undefined });

@@ -3,7 +3,7 @@
 import { fromTemplate, ref } from './dom.js';
 
 /** @typedef {import('../rules/memory.js').Photo} Photo */
-/** @typedef {import('../db.js').StoredPhoto} StoredPhoto */
+/** @typedef {import('../photo-store.js').StoredPhoto} StoredPhoto */
 /** @typedef {(hash: string, variant: 'thumb' | 'full') => string} PhotoSource */
 
 /**
