@@ -49,9 +49,13 @@ function notePhoto(db, hash, change) {
   });
 }
 
-/** A refusal that sending the same bytes again cannot change (too large, not an image, quota). */
+/**
+ * A refusal that sending the same bytes again cannot change (too large, not an image, the
+ * space's storage full): waiting for it would hold every later change back.
+ */
 const refusedForGood = (/** @type {any} */ error) =>
-  error instanceof api.ApiError && error.status >= 400 && error.status < 500 && ![401, 408, 429].includes(error.status);
+  error instanceof api.ApiError &&
+  (error.status === 507 || (error.status >= 400 && error.status < 500 && ![401, 408, 429].includes(error.status)));
 
 /**
  * Upload a photo's bytes under their SHA-256 (the same bytes again cost the server nothing).
@@ -80,22 +84,31 @@ async function putPhoto(hash, blob) {
  * start); a photo refused for good is noted, and the server then refuses the change that shows it.
  * @param {IDBDatabase} db
  * @param {Mutation[]} batch
+ * @returns {Promise<Map<string, string>>} why the server refused photos of the batch, by hash
  */
 export async function uploadPhotos(db, batch) {
-  const hashes = new Set(batch.flatMap(hashesOf));
-  for (const hash of hashes) {
+  /** @type {Map<string, string>} */
+  const refused = new Map();
+  for (const hash of new Set(batch.flatMap(hashesOf))) {
     const photo = await storedPhoto(db, hash);
     // Not added on this device (a caption of the partner's photo), or uploaded already.
-    if (!photo || photo.uploadedAt || photo.problem) continue;
+    if (!photo || photo.uploadedAt) continue;
+    if (photo.problem) {
+      refused.set(hash, photo.problem);
+      continue;
+    }
     try {
       await putPhoto(hash, photo.blob);
     } catch (error) {
       if (!refusedForGood(error)) throw error;
-      await notePhoto(db, hash, { problem: /** @type {Error} */ (error).message });
+      const problem = /** @type {Error} */ (error).message;
+      await notePhoto(db, hash, { problem });
+      refused.set(hash, problem);
       continue;
     }
     await notePhoto(db, hash, { uploadedAt: new Date().toISOString() });
   }
+  return refused;
 }
 
 /**

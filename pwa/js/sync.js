@@ -76,11 +76,13 @@ export async function createSync(db, getMe, hooks) {
       const batch = await queued(db, acked, PUSH_BATCH);
       if (!batch.length) return;
       // The server has every photo before the change that shows it (DESIGN §6).
-      if (batch.some((m) => m.name === 'memory.add_photo')) await (await photoStore()).uploadPhotos(db, batch);
+      const refusedPhotos = batch.some((m) => m.name === 'memory.add_photo')
+        ? await (await photoStore()).uploadPhotos(db, batch)
+        : new Map();
       const answer = await api.push({
         client_id: clientId, schema_version: SCHEMA_VERSION, mutations: batch.map(({ id, name, args }) => ({ id, name, args })),
       });
-      if (await keepRejections(db, answer.results, batch)) changed();
+      if (await keepRejections(db, answer.results, batch, refusedPhotos)) changed();
       // A gap or a partial batch: the pull that follows settles what the server has.
       if (answer.last_mutation_id < batch[batch.length - 1].id) return;
       acked = answer.last_mutation_id;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 from PIL import Image
 from playwright.sync_api import expect
@@ -226,3 +227,34 @@ def test_an_interrupted_upload_starts_again_at_the_next_sync(phone):
     sync_now(sam)
     open_section(sam, "Timeline")
     expect_thumbnails_loaded(memory(sam, "Harbour lights"), 1)
+
+
+def test_a_photo_the_server_refuses_is_explained_and_the_memory_kept(phone, app):
+    app.config["BLOB_QUOTA_BYTES"] = 1024 * 1024  # 1 MB: less than one detailed photo
+    _alex_phone, _sam_phone, alex, sam = paired_phones(phone)
+    open_section(alex, "Timeline")
+    alex.locator("#memory-add").click()
+    form = alex.locator("#memory-form")
+    form.get_by_label("Title").fill("Too much to keep")
+    noise = Image.frombytes("RGB", (2000, 1500), os.urandom(2000 * 1500 * 3))
+    detailed = io.BytesIO()
+    noise.save(detailed, "JPEG", quality=95)
+    pick_photos(form, ("grain.jpg", detailed.getvalue()))
+    expect(form.locator(".photo-edit")).to_have_count(1)
+    form.get_by_role("button", name="Save memory").click()
+    expect(form).to_be_hidden()
+
+    expect(alex.locator("#rejections-box")).to_be_visible(timeout=SYNC_WAIT)
+    expect(alex.locator("#rejections")).to_contain_text("Adding a photo failed")
+    expect(alex.locator("#rejections")).to_contain_text("The photo could not be uploaded")
+    expect(alex.locator("#rejections")).to_contain_text(
+        "Your photos use all the space there is (1 MB)"
+    )
+    card = memory(alex, "Too much to keep")
+    expect(card.locator(".photo-thumb")).to_have_count(0)
+    expect(card.locator(".pending")).to_have_count(0)
+
+    sync_now(sam)
+    open_section(sam, "Timeline")
+    expect(memory(sam, "Too much to keep")).to_be_visible(timeout=SYNC_WAIT)
+    expect(memory(sam, "Too much to keep").locator(".photo-thumb")).to_have_count(0)

@@ -16,6 +16,7 @@ const ACTIONS = /** @type {Record<string, string>} */ ({
   'memory.save': 'Saving a memory',
   'memory.add_photo': 'Adding a photo',
   'memory.remove_photo': 'Removing a photo',
+  'memory.order_photos': 'Ordering photos',
   'memory.delete': 'Deleting a memory',
   'memory.restore': 'Restoring a memory',
   'agreement.propose': 'Proposing an agreement',
