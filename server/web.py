@@ -71,8 +71,13 @@ def shell(path: str):
     # Always revalidate: the service worker, not the HTTP cache, keeps the shell offline.
     response.headers["Cache-Control"] = "no-cache"
     # Shell files are small: held in memory, they can travel gzip-compressed (streams cannot).
+    # The file is read and closed here, not whenever the response happens to be closed: a
+    # browser that hangs up mid-request would otherwise leave it open until collected.
     response.direct_passthrough = False
+    opened = response.response
     response.make_sequence()
+    if hasattr(opened, "close"):
+        opened.close()
     return response
 
 

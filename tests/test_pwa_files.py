@@ -88,3 +88,19 @@ def test_the_shell_travels_compressed_to_browsers_that_accept_it(client):
     assert "Accept-Encoding" in zipped.headers["Vary"]
     assert len(zipped.data) < len(plain.data) / 2
     assert gzip.decompress(zipped.data) == plain.data
+
+
+def test_a_shell_file_is_closed_even_if_its_response_never_is(app):
+    """A browser that hangs up mid-request leaves its response unclosed: no file stays open."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for path in ("/app.css", "/js/app.js", "/"):
+            with app.test_request_context(path):
+                response = app.full_dispatch_request()
+            assert response.status_code == 200 and response.get_data()
+            del response  # dropped without close(), as by a dropped connection
+        gc.collect()
+    assert [str(w.message) for w in caught if w.category is ResourceWarning] == []

@@ -29,14 +29,24 @@ async function reencode(bitmap) {
   const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(1, Math.round(bitmap.width * scale));
   const height = Math.max(1, Math.round(bitmap.height * scale));
-  const canvas = new OffscreenCanvas(width, height);
-  const context = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const canvas = canvasOf(width, height);
+  const context = /** @type {CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
   // JPEG has no transparency: a see-through PNG gets a white background, not a black one.
   context.fillStyle = '#fff';
   context.fillRect(0, 0, width, height);
   context.imageSmoothingQuality = 'high';
   context.drawImage(bitmap, 0, 0, width, height);
+  if (canvas instanceof HTMLCanvasElement) {
+    return new Promise((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new PhotoProblem('The photo could not be prepared.'))), 'image/jpeg', QUALITY));
+  }
   return canvas.convertToBlob({ type: 'image/jpeg', quality: QUALITY });
+}
+
+/** A canvas off the page where the browser has one (older Safari has not). */
+function canvasOf(/** @type {number} */ width, /** @type {number} */ height) {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
+  return Object.assign(document.createElement('canvas'), { width, height });
 }
 
 /**

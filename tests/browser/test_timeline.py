@@ -183,7 +183,8 @@ def test_alone_the_timeline_groups_memories_by_month_and_keeps_what_an_edit_repl
     # Saving without a change sends nothing.
     memory(page, "Moving in").get_by_role("button", name="Edit").click()
     memory(page, "Moving in").get_by_role("button", name="Save changes").click()
-    expect(page.locator("#timeline .timeline-status [role=status]")).to_contain_text("Nothing changed")
+    status = page.locator("#timeline .timeline-status [role=status]")
+    expect(status).to_contain_text("Nothing changed")
     expect(page.locator("#timeline .pending")).to_have_count(0)
 
     edit(memory(page, "Moving in"), title="Moving in together")

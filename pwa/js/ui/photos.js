@@ -27,6 +27,9 @@ export function photoPicker(fieldset, loadPrep) {
   let photos = [];
   /** @type {Promise<void>} */
   let preparing = Promise.resolve();
+  /** Previews of picked files, let go when the form starts over. */
+  /** @type {string[]} */
+  let previews = [];
 
   const render = () => {
     const rows = photos.map((photo, index) => {
@@ -85,7 +88,9 @@ export function photoPicker(fieldset, loadPrep) {
         try {
           const prepared = await preparePhoto(file);
           if (photos.some((p) => p.hash === prepared.hash)) continue;
-          photos.push({ hash: prepared.hash, caption: '', added: prepared, src: URL.createObjectURL(prepared.blob) });
+          const src = URL.createObjectURL(prepared.blob);
+          previews.push(src);
+          photos.push({ hash: prepared.hash, caption: '', added: prepared, src });
           added += 1;
           render();
         } catch (error) {
@@ -113,6 +118,8 @@ export function photoPicker(fieldset, loadPrep) {
      * @param {PhotoSource} sourceOf
      */
     set(current, sourceOf) {
+      previews.forEach((url) => URL.revokeObjectURL(url));
+      previews = [];
       photos = current.map((p) => ({ hash: p.hash, caption: p.caption ?? '', src: sourceOf(p.hash, 'thumb') }));
       say('');
       render();
