@@ -48,3 +48,21 @@ def test_a_checkin_goes_through_the_queue_to_the_partner(
     push_service.wait_for(lambda: len(push_service.for_browser(browser)) == 1)
     [got] = push_service.for_browser(browser)
     assert got.decrypt(browser)["notification"]["title"] == "Alex checked in"
+
+
+def test_nothing_is_queued_while_the_partner_has_no_device_to_tell(
+    app_factory, tmp_path, make_couple, subscribe
+):
+    app = app_factory(PUSH_QUEUE="sqlite", PUSH_QUEUE_FILE=str(tmp_path / "queue.db"))
+    huey = queue_of(app).huey
+    alex, sam = make_couple()
+    alex_api, sam_api = sign_in(app, alex), sign_in(app, sam)
+    # Alex's own device does not count: nobody is told of their own check-in.
+    subscribe(alex_api)
+    checkin(SyncTestClient(alex_api), day="2026-11-01")
+    assert huey.pending_count() == 0
+
+    subscribe(sam_api)
+    checkin(SyncTestClient(alex_api), day="2026-11-02")
+    assert huey.pending_count() == 1
+    huey.flush()
