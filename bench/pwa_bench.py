@@ -29,7 +29,7 @@ os.environ.setdefault("SECRET_KEY", "bench")
 os.environ["RATELIMIT_ENABLED"] = "false"
 
 from server import create_app  # noqa: E402
-from server.web import PWA_DIR  # noqa: E402
+from server.web import PWA_DIR, render_index, static_imports  # noqa: E402
 
 SHELL_SUFFIXES = {".html", ".css", ".js"}
 ARGS = [
@@ -46,27 +46,10 @@ LIGHTHOUSE_VERSION = "12"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
-def static_imports(start: str) -> set[str]:
-    """The modules a module loads before it runs (dynamic import() excluded)."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        source = (PWA_DIR / path.lstrip("/")).read_text()
-        folder = Path(path).parent
-        for found in re.findall(r"\bfrom\s+'(\.{1,2}/[^']+)'|^import\s+'(\.{1,2}/[^']+)'", source):
-            todo.append(os.path.normpath(str(folder / (found[0] or found[1]))))
-    return seen
-
-
-def gzip_bytes(paths) -> tuple[int, int]:
+def gzip_bytes(contents) -> tuple[int, int]:
     """Raw bytes and gzip bytes of files of the shell (each file compressed alone, as served)."""
     raw = zipped = 0
-    for path in paths:
-        data = path.read_bytes()
+    for data in contents:
         raw += len(data)
         zipped += len(gzip.compress(data, compresslevel=9))
     return raw, zipped
@@ -74,13 +57,18 @@ def gzip_bytes(paths) -> tuple[int, int]:
 
 def shell_sizes() -> dict[str, tuple[int, int]]:
     """The first screen's HTML + CSS + JS, and the whole shell the worker keeps for offline use."""
-    html = (PWA_DIR / "index.html").read_text()
-    first = {"/index.html", *re.findall(r'<link rel="stylesheet" href="([^"]+)">', html)}
+    html = render_index(PWA_DIR)  # as served: with the modulepreload links
+    first = set(re.findall(r'<link rel="stylesheet" href="([^"]+)">', html.decode()))
     first |= static_imports("/js/app.js")
-    every = [p for p in PWA_DIR.rglob("*") if p.suffix in SHELL_SUFFIXES]
+    files = [(PWA_DIR / p.lstrip("/")).read_bytes() for p in sorted(first)]
+    every = [
+        p.read_bytes()
+        for p in PWA_DIR.rglob("*")
+        if p.suffix in SHELL_SUFFIXES and p.name != "index.html"
+    ]
     return {
-        "first_screen": gzip_bytes(PWA_DIR / p.lstrip("/") for p in sorted(first)),
-        "offline_shell": gzip_bytes(every),
+        "first_screen": gzip_bytes([html, *files]),
+        "offline_shell": gzip_bytes([html, *every]),
     }
 
 

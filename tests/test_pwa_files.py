@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from server.web import PWA_DIR
+from server.web import PWA_DIR, static_imports
 
 # The worker stores its own script and its imports itself.
 WORKER_FILES = {"/sw.js", "/js/sw-cache.js"}
@@ -48,35 +48,29 @@ def test_the_manifest_is_served_as_a_manifest(client):
     assert response.json["display"] == "standalone"
 
 
-def static_imports(start: str) -> set[str]:
-    """Every module the start module loads before it runs (dynamic import() excluded)."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        source = (PWA_DIR / path.lstrip("/")).read_text()
-        folder = path.rsplit("/", 1)[0]
-        for target in re.findall(r"\bfrom\s+'(\.{1,2}/[^']+)'|^import\s+'(\.{1,2}/[^']+)'", source):
-            relative = target[0] or target[1]
-            parts = (folder + "/" + relative).split("/")
-            resolved: list[str] = []
-            for part in parts:
-                if part == "..":
-                    resolved.pop()
-                elif part not in (".", ""):
-                    resolved.append(part)
-            todo.append("/" + "/".join(resolved))
-    return seen
-
-
-def test_the_page_preloads_every_module_of_its_first_screen_and_no_more():
+def test_the_page_preloads_every_module_of_its_first_screen_and_no_more(client):
     # One round trip for the whole first screen instead of one per level of imports.
-    html = (PWA_DIR / "index.html").read_text()
-    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+    page = client.get("/").get_data(as_text=True)
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', page))
     assert preloaded == static_imports("/js/app.js") - {"/js/app.js"}
+    # What app.js and its imports import, down the tree; never a section loaded on demand.
+    assert {
+        "/js/sync.js",
+        "/js/sync-store.js",
+        "/js/rules/memory.js",
+        "/js/ui/today.js",
+    } <= preloaded
+    assert not {"/js/memories.js", "/js/photo-store.js", "/js/ui/timeline.js"} & preloaded
+    assert all((PWA_DIR / p.lstrip("/")).is_file() for p in preloaded)
+    # Every in-app route gets the same page.
+    assert client.get("/join").get_data(as_text=True) == page
+
+
+def test_the_page_is_revalidated_cheaply(client):
+    first = client.get("/")
+    assert first.headers["Cache-Control"] == "no-cache" and first.headers["ETag"]
+    again = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
 
 
 def test_the_shell_travels_compressed_to_browsers_that_accept_it(client):

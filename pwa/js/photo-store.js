@@ -112,6 +112,21 @@ export async function uploadPhotos(db, batch) {
 }
 
 /**
+ * Say why in the server's refusal of a photo it never got: the upload's refusal (too large,
+ * storage full) tells the person more than "not on the server".
+ * @param {import('./api.js').PushResult['results']} results changed in place
+ * @param {Mutation[]} batch
+ * @param {Map<string, string>} refused why the server refused photos of the batch, by hash
+ */
+export function explainRefusals(results, batch, refused) {
+  for (const result of results) {
+    const mutation = batch.find((m) => m.id === result.id);
+    const why = mutation && hashesOf(mutation).map((hash) => refused.get(hash)).find(Boolean);
+    if (why && result.error?.code === 'photo_missing') result.error = { ...result.error, message: `The photo could not be uploaded: ${why}` };
+  }
+}
+
+/**
  * Forget photos the device no longer needs: uploaded a while ago, or never used by any change.
  * Nothing waiting in the outbox loses its photo.
  * @param {IDBDatabase} db

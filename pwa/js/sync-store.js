@@ -74,10 +74,9 @@ export function queued(db, after, limit) {
  * @param {IDBDatabase} db
  * @param {import('./api.js').PushResult['results']} results
  * @param {Mutation[]} batch what was sent
- * @param {Map<string, string>} [refusedPhotos] why photos of the batch could not be uploaded, by hash
  * @returns {Promise<boolean>} whether anything was refused
  */
-export async function keepRejections(db, results, batch, refusedPhotos = new Map()) {
+export async function keepRejections(db, results, batch) {
   const refused = results.filter((r) => r.status === 'rejected');
   if (!refused.length) return false;
   const at = new Date().toISOString();
@@ -89,10 +88,7 @@ export async function keepRejections(db, results, batch, refusedPhotos = new Map
       const mutation = batch.find((m) => m.id === result.id);
       // A retried push may report the same refusal twice.
       if (!mutation || list.some((r) => r.id === result.id)) continue;
-      let error = result.error ?? { code: 'rejected', message: 'The server refused this change.' };
-      // The server says only that it lacks the photo; the upload's refusal says why.
-      const why = mutation.name === 'memory.add_photo' && refusedPhotos.get(mutation.args.photo?.hash);
-      if (why && error.code === 'photo_missing') error = { ...error, message: `The photo could not be uploaded: ${why}` };
+      const error = result.error ?? { code: 'rejected', message: 'The server refused this change.' };
       list.push({ id: mutation.id, name: mutation.name, args: mutation.args, error, at });
     }
     meta.put(list, 'rejections');

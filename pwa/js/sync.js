@@ -76,13 +76,13 @@ export async function createSync(db, getMe, hooks) {
       const batch = await queued(db, acked, PUSH_BATCH);
       if (!batch.length) return;
       // The server has every photo before the change that shows it (DESIGN §6).
-      const refusedPhotos = batch.some((m) => m.name === 'memory.add_photo')
-        ? await (await photoStore()).uploadPhotos(db, batch)
-        : new Map();
+      const photos = batch.some((m) => m.name === 'memory.add_photo') ? await photoStore() : null;
+      const refused = await photos?.uploadPhotos(db, batch);
       const answer = await api.push({
         client_id: clientId, schema_version: SCHEMA_VERSION, mutations: batch.map(({ id, name, args }) => ({ id, name, args })),
       });
-      if (await keepRejections(db, answer.results, batch, refusedPhotos)) changed();
+      if (refused?.size) photos?.explainRefusals(answer.results, batch, refused);
+      if (await keepRejections(db, answer.results, batch)) changed();
       // A gap or a partial batch: the pull that follows settles what the server has.
       if (answer.last_mutation_id < batch[batch.length - 1].id) return;
       acked = answer.last_mutation_id;
