@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from server import create_app
@@ -30,6 +33,22 @@ def fresh_database_url(tmp_path) -> str:
     return _postgres_url(base).replace(PG_SCHEMA, DRIFT_SCHEMA)
 
 
+@contextmanager
+def scratch_app(tmp_path) -> Iterator[Flask]:
+    """An app on an empty database of its own (its own schema on PostgreSQL), dropped after."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path)})
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if TEST_DATABASE_URL:
+            engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"].split("?")[0])
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {DRIFT_SCHEMA} CASCADE"))
+            engine.dispose()
+
+
 def differences(app) -> list:
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -42,8 +61,7 @@ def table_names(app) -> set[str]:
 
 
 def test_upgrading_an_empty_database_gives_the_models_schema(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path)})
-    try:
+    with scratch_app(tmp_path) as app:
         with app.app_context():
             upgrade()
         assert table_names(app) == {t.name for t in db.metadata.sorted_tables}
@@ -56,11 +74,3 @@ def test_upgrading_an_empty_database_gives_the_models_schema(tmp_path):
         with app.app_context():
             upgrade()
         assert differences(app) == []
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        if TEST_DATABASE_URL:
-            engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"].split("?")[0])
-            with engine.begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {DRIFT_SCHEMA} CASCADE"))
-            engine.dispose()

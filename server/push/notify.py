@@ -139,11 +139,13 @@ def _note(
     if notice.pending:
         notice.count += count  # the delivery already queued will say it
         return None
-    if notice.window_ends_at is not None and now < notice.window_ends_at:
-        return None  # covered by the notification just sent
+    # Right after a notification, what comes next waits for the end of its window and is
+    # then told in one: never lost, never a second buzz within minutes.
+    just_told = notice.window_ends_at is not None and now < notice.window_ends_at
+    at = notice.window_ends_at if just_told else now
     notice.pending = True
     notice.count = count
-    notice.due_at = quiet_until(now, settings, recipient.time_zone) or now
+    notice.due_at = quiet_until(at, settings, recipient.time_zone) or at
     return notice.due_at
 
 

@@ -7,13 +7,12 @@ import uuid
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from server import create_app
 from server.db import utcnow
 from server.extensions import db
 from server.memories.models import PhotoRef
 from server.spaces.models import Space
 from server.sync.models import Record
-from tests.test_migrations import DRIFT_SCHEMA, TEST_DATABASE_URL, fresh_database_url
+from tests.test_migrations import scratch_app
 
 BEFORE_THE_INDEX = "f2afa2018a6d"
 
@@ -41,51 +40,41 @@ def memory(space_id: uuid.UUID, author_id: uuid.UUID, hashes: list[str], **colum
 
 
 def test_upgrading_indexes_the_photos_of_existing_memories(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path)})
     space_id, alex, sam = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     beach, train = "b" * 64, "c" * 64
     shared = memory(space_id, alex, [beach, train, beach])
     private = memory(space_id, sam, [train], visibility="private")
     gone = memory(space_id, alex, [], tombstone=True, data={})
-    try:
-        with app.app_context():
-            upgrade(revision=BEFORE_THE_INDEX)
-            with db.engine.begin() as conn:
-                conn.execute(
-                    sa.insert(Space.__table__),
-                    [
-                        {
-                            "id": space_id,
-                            "kind": "couple",
-                            "version": 1,
-                            "purged_version": 0,
-                            "created_at": utcnow(),
-                        }
-                    ],
-                )
-                conn.execute(sa.insert(Record.__table__), [shared, private, gone])
-            upgrade()
-            with db.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.select(
-                        PhotoRef.record_id, PhotoRef.hash, PhotoRef.author_id, PhotoRef.visibility
-                    )
-                ).all()
-            assert sorted(rows) == sorted(
+    with scratch_app(tmp_path) as app, app.app_context():
+        upgrade(revision=BEFORE_THE_INDEX)
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.insert(Space.__table__),
                 [
-                    (shared["id"], beach, alex, "shared"),
-                    (shared["id"], train, alex, "shared"),
-                    (private["id"], train, sam, "private"),
-                ]
+                    {
+                        "id": space_id,
+                        "kind": "couple",
+                        "version": 1,
+                        "purged_version": 0,
+                        "created_at": utcnow(),
+                    }
+                ],
             )
-            downgrade(revision=BEFORE_THE_INDEX)
-            with db.engine.connect() as conn:
-                assert "photo_refs" not in sa.inspect(conn).get_table_names()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        if TEST_DATABASE_URL:
-            engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"].split("?")[0])
-            with engine.begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {DRIFT_SCHEMA} CASCADE"))
-            engine.dispose()
+            conn.execute(sa.insert(Record.__table__), [shared, private, gone])
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    PhotoRef.record_id, PhotoRef.hash, PhotoRef.author_id, PhotoRef.visibility
+                )
+            ).all()
+        assert sorted(rows) == sorted(
+            [
+                (shared["id"], beach, alex, "shared"),
+                (shared["id"], train, alex, "shared"),
+                (private["id"], train, sam, "private"),
+            ]
+        )
+        downgrade(revision=BEFORE_THE_INDEX)
+        with db.engine.connect() as conn:
+            assert "photo_refs" not in sa.inspect(conn).get_table_names()

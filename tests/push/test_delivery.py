@@ -187,11 +187,24 @@ def test_changes_within_a_few_minutes_make_one_notification(
     for text in ("book the tickets", "call the plumber", "water the plants"):
         promise(dev, text)
         clock.advance(seconds=40)
+    # The first at once; the two after it wait for the end of its window.
+    assert [len(push_service.for_browser(b)) for b in sam_browsers] == [1, 1]
+    run_due(app, clock)
     assert [len(push_service.for_browser(b)) for b in sam_browsers] == [1, 1]
 
-    clock.advance(minutes=5)
-    promise(dev, "plan the weekend")
+    clock.advance(minutes=2)  # the window has ended: the two are told in one
+    run_due(app, clock)
     assert [len(push_service.for_browser(b)) for b in sam_browsers] == [2, 2]
+    latest = push_service.for_browser(sam_browsers[0])[-1].decrypt(sam_browsers[0])
+    assert latest["notification"]["title"] == "Alex made a promise"
+    assert "And 1 more change" in latest["notification"]["body"]
+
+    # Nothing more came: nothing more is sent.
+    clock.advance(minutes=10)
+    run_due(app, clock)
+    assert [len(push_service.for_browser(b)) for b in sam_browsers] == [2, 2]
+    promise(dev, "plan the weekend")
+    assert [len(push_service.for_browser(b)) for b in sam_browsers] == [3, 3]
 
 
 def test_a_held_notification_counts_what_came_since(app, couple_with_devices, push_service, clock):
