@@ -45,6 +45,16 @@ def worker_ready(page) -> None:
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
 
+def go_offline(context, page) -> None:
+    """Let the service worker take the page over, cut the network, reopen the app from its cache."""
+    worker_ready(page)
+    page.reload()
+    expect(page.locator("#home")).to_be_visible()
+    context.set_offline(True)
+    page.reload()  # served by the service worker
+    expect(page.locator("#home")).to_be_visible()
+
+
 def paired_phones(phone):
     """Two phones, Alex and Sam signed up and paired."""
     alex_phone, sam_phone = phone(), phone()

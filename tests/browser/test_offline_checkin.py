@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     add_memory,
+    go_offline,
     make_promise,
     memory,
     open_section,
@@ -16,7 +17,6 @@ from tests.browser.helpers import (
     save_checkin,
     stored_text,
     user_id,
-    worker_ready,
 )
 
 SYNC_WAIT = 40_000  # the partner's next sync trigger is a 30 s timer at worst
@@ -24,13 +24,7 @@ SYNC_WAIT = 40_000  # the partner's next sync trigger is a 30 s timer at worst
 
 def test_what_is_written_offline_survives_a_restart_and_reaches_the_partner(phone):
     alex_phone, _sam_phone, alex, sam = paired_phones(phone)
-    worker_ready(alex)
-    alex.reload()
-    expect(alex.locator("#home")).to_be_visible()
-
-    alex_phone.set_offline(True)
-    alex.reload()  # served by the service worker
-    expect(alex.locator("#home")).to_be_visible()
+    go_offline(alex_phone, alex)
     save_checkin(alex, "written on the train")
     expect(alex.locator("#my-checkin")).to_contain_text("written on the train")
     expect(alex.locator("#my-checkin .pending")).to_be_visible()

@@ -9,12 +9,12 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    go_offline,
     memory,
     open_section,
     paired_phones,
     sync_now,
     unexpected,
-    worker_ready,
 )
 
 SYNC_WAIT = 15_000
@@ -47,6 +47,17 @@ def pick_photos(form, *files: tuple[str, bytes]) -> None:
     )
 
 
+def new_memory(page, title: str, *files: tuple[str, bytes]):
+    """Open Timeline's form for a new memory, give it a title and photos; return the form."""
+    open_section(page, "Timeline")
+    page.locator("#memory-add").click()
+    form = page.locator("#memory-form")
+    form.get_by_label("Title").fill(title)
+    pick_photos(form, *files)
+    expect(form.locator(".photo-edit")).to_have_count(len(files))
+    return form
+
+
 def thumbnails(card) -> list[dict]:
     return card.evaluate(LOADED)
 
@@ -66,22 +77,13 @@ def expect_thumbnails_loaded(card, count: int) -> list[dict]:
 
 def test_photos_added_offline_survive_a_restart_and_reach_the_partner(phone):
     alex_phone, _sam_phone, alex, sam = paired_phones(phone)
-    worker_ready(alex)
-    alex.reload()
-    expect(alex.locator("#home")).to_be_visible()
-
-    alex_phone.set_offline(True)
-    alex.reload()  # served by the service worker
-    open_section(alex, "Timeline")
-    alex.locator("#memory-add").click()
-    form = alex.locator("#memory-form")
-    form.get_by_label("Title").fill("Picnic by the lake")
-    pick_photos(
-        form,
+    go_offline(alex_phone, alex)
+    form = new_memory(
+        alex,
+        "Picnic by the lake",
         ("lake.jpg", camera_photo(4000, 3000, (30, 90, 160))),
         ("basket.jpg", camera_photo(3000, 4000, (160, 90, 30))),
     )
-    expect(form.locator(".photo-edit")).to_have_count(2)
     expect(form.get_by_role("status")).to_contain_text("2 photos added")
     form.get_by_label("Caption of photo 1").fill("The lake at noon")
     form.get_by_label("Caption of photo 2").fill("What we brought")
@@ -157,17 +159,13 @@ def test_photos_added_offline_survive_a_restart_and_reach_the_partner(phone):
 
 def test_the_partner_reorders_captions_and_removes_photos(phone):
     _alex_phone, sam_phone, alex, sam = paired_phones(phone)
-    open_section(alex, "Timeline")
-    alex.locator("#memory-add").click()
-    form = alex.locator("#memory-form")
-    form.get_by_label("Title").fill("Three views")
-    pick_photos(
-        form,
+    form = new_memory(
+        alex,
+        "Three views",
         ("one.jpg", camera_photo(800, 600, (200, 0, 0))),
         ("two.jpg", camera_photo(800, 600, (0, 200, 0))),
         ("three.jpg", camera_photo(800, 600, (0, 0, 200))),
     )
-    expect(form.locator(".photo-edit")).to_have_count(3)
     for index, caption in enumerate(["red", "green", "blue"], start=1):
         form.get_by_label(f"Caption of photo {index}").fill(caption)
     form.get_by_role("button", name="Save memory").click()
@@ -211,12 +209,9 @@ def test_an_interrupted_upload_starts_again_at_the_next_sync(phone):
             route.continue_()
 
     alex_phone.route("**/api/blobs/*", cut_the_first)
-    open_section(alex, "Timeline")
-    alex.locator("#memory-add").click()
-    form = alex.locator("#memory-form")
-    form.get_by_label("Title").fill("Harbour lights")
-    pick_photos(form, ("harbour.jpg", camera_photo(1200, 900, (10, 20, 60))))
-    expect(form.locator(".photo-edit")).to_have_count(1)
+    form = new_memory(
+        alex, "Harbour lights", ("harbour.jpg", camera_photo(1200, 900, (10, 20, 60)))
+    )
     form.get_by_role("button", name="Save memory").click()
     expect(form).to_be_hidden()
     card = memory(alex, "Harbour lights")
@@ -232,15 +227,10 @@ def test_an_interrupted_upload_starts_again_at_the_next_sync(phone):
 def test_a_photo_the_server_refuses_is_explained_and_the_memory_kept(phone, app):
     app.config["BLOB_QUOTA_BYTES"] = 1024 * 1024  # 1 MB: less than one detailed photo
     _alex_phone, _sam_phone, alex, sam = paired_phones(phone)
-    open_section(alex, "Timeline")
-    alex.locator("#memory-add").click()
-    form = alex.locator("#memory-form")
-    form.get_by_label("Title").fill("Too much to keep")
     noise = Image.frombytes("RGB", (2000, 1500), os.urandom(2000 * 1500 * 3))
     detailed = io.BytesIO()
     noise.save(detailed, "JPEG", quality=95)
-    pick_photos(form, ("grain.jpg", detailed.getvalue()))
-    expect(form.locator(".photo-edit")).to_have_count(1)
+    form = new_memory(alex, "Too much to keep", ("grain.jpg", detailed.getvalue()))
     form.get_by_role("button", name="Save memory").click()
     expect(form).to_be_hidden()
 
