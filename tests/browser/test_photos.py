@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     paired_phones,
     sync_now,
     unexpected,
+    worker_ready,
 )
 
 SYNC_WAIT = 15_000
@@ -248,3 +249,30 @@ def test_a_photo_the_server_refuses_is_explained_and_the_memory_kept(phone, app)
     open_section(sam, "Timeline")
     expect(memory(sam, "Too much to keep")).to_be_visible(timeout=SYNC_WAIT)
     expect(memory(sam, "Too much to keep").locator(".photo-thumb")).to_have_count(0)
+
+
+def test_the_partners_photos_seen_once_stay_on_the_timeline_offline(phone):
+    _alex_phone, sam_phone, alex, sam = paired_phones(phone)
+    form = new_memory(alex, "Market day", ("market.jpg", camera_photo(1600, 1200, (200, 120, 0))))
+    form.get_by_role("button", name="Save memory").click()
+    expect(form).to_be_hidden()
+    expect(memory(alex, "Market day").locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+
+    # Sam sees the thumbnail once, online, with the worker in control of the page.
+    worker_ready(sam)
+    sam.reload()
+    expect(sam.locator("#home")).to_be_visible()
+    open_section(sam, "Timeline")
+    expect_thumbnails_loaded(memory(sam, "Market day"), 1)
+
+    # Offline, the thumbnail comes from the worker's photo cache; the full photo, never
+    # opened, is not there, and the viewer says so.
+    sam_phone.set_offline(True)
+    sam.reload()
+    open_section(sam, "Timeline")
+    card = memory(sam, "Market day")
+    expect_thumbnails_loaded(card, 1)
+    card.get_by_role("button", name="Open photo 1 of 1").click()
+    viewer = sam.locator("dialog.photo-viewer")
+    expect(viewer).to_contain_text("This photo is not available offline.")
+    expect(viewer.locator(".photo-full")).to_be_hidden()
