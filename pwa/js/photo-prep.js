@@ -6,8 +6,9 @@
 /** The longest side of what is sent: plenty for a phone screen, a fraction of a camera's bytes. */
 export const MAX_SIDE = 2048;
 const QUALITY = 0.85;
-// What the server decodes: a file this browser cannot draw (HEIC in most) goes as it is.
-const SERVER_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'];
+// HEIC, which most browsers cannot draw, goes as it is: the server decodes it and drops its metadata.
+const AS_IT_IS = /\.(heic|heif)$/i;
+const AS_IT_IS_TYPES = ['image/heic', 'image/heif'];
 const MAX_BYTES = 20 * 1024 * 1024;
 
 /** A problem with one picked file, in words for the person who picked it. */
@@ -64,9 +65,12 @@ export async function preparePhoto(file) {
   }
   const addedAt = new Date().toISOString();
   if (!bitmap) {
-    if (!SERVER_TYPES.includes(file.type)) throw new PhotoProblem(`“${file.name}” is not a photo Hearth can read.`);
+    // Anything else the browser cannot draw is broken or no photo: better said now than after the upload.
+    const heic = AS_IT_IS_TYPES.includes(file.type) || AS_IT_IS.test(file.name);
+    if (!heic) throw new PhotoProblem(`“${file.name}” is not a photo Hearth can read.`);
     if (file.size > MAX_BYTES) throw new PhotoProblem(`“${file.name}” is larger than 20 MB.`);
-    return { hash: await hashOf(file), blob: file, width: 0, height: 0, addedAt, uploadedAt: null, problem: null };
+    const blob = file.type ? file : new Blob([file], { type: 'image/heic' });
+    return { hash: await hashOf(blob), blob, width: 0, height: 0, addedAt, uploadedAt: null, problem: null };
   }
   try {
     const blob = await reencode(bitmap);

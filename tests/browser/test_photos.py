@@ -276,3 +276,20 @@ def test_the_partners_photos_seen_once_stay_on_the_timeline_offline(phone):
     viewer = sam.locator("dialog.photo-viewer")
     expect(viewer).to_contain_text("This photo is not available offline.")
     expect(viewer.locator(".photo-full")).to_be_hidden()
+
+
+def test_a_file_that_is_no_photo_is_refused_when_picked(phone):
+    _alex_phone, _sam_phone, alex, _sam = paired_phones(phone)
+    good = camera_photo(640, 480, (0, 120, 60))
+    form = new_memory(alex, "Receipts", ("good.jpg", good))
+    pick_photos(form, ("broken.jpg", good[: len(good) // 3]), ("notes.jpg", b"just some text"))
+    status = form.get_by_role("status")
+    expect(status).to_contain_text("“broken.jpg” is not a photo Hearth can read.")
+    expect(status).to_contain_text("“notes.jpg” is not a photo Hearth can read.")
+    expect(form.locator(".photo-edit")).to_have_count(1)
+    form.get_by_role("button", name="Save memory").click()
+    expect(form).to_be_hidden()
+    card = memory(alex, "Receipts")
+    expect(card.locator(".pending")).to_have_count(0, timeout=SYNC_WAIT)
+    expect_thumbnails_loaded(card, 1)
+    expect(alex.locator("#rejections-box")).to_be_hidden()
