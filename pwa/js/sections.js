@@ -6,13 +6,32 @@
 /** @typedef {{update: (me: Me) => void, stop: () => void}} SectionRun */
 /** @typedef {(slot: HTMLElement, me: Me, db: IDBDatabase, engine: SyncEngine) => SectionRun} SectionStart */
 
-/** The code behind each lazily loaded section, by tab name, with the slot it fills. */
-const LAZY = /** @type {Record<string, Array<[string, () => Promise<SectionStart>]>>} */ ({
-  timeline: [['timeline-slot', () => import('./memories.js').then((m) => m.runTimeline)]],
-  agreements: [['agreements-slot', () => import('./agreements.js').then((m) => m.runAgreements)]],
-  promises: [['promises-slot', () => import('./promises.js').then((m) => m.runPromises)]],
-  us: [['notify-slot', () => import('./notify.js').then((m) => m.runNotify)]],
+/** The code behind each lazily loaded section, by tab name: the slot it fills, its templates (sections/*.html). */
+const LAZY = /** @type {Record<string, Array<[string, string, () => Promise<SectionStart>]>>} */ ({
+  timeline: [['timeline-slot', 'timeline', () => import('./memories.js').then((m) => m.runTimeline)]],
+  agreements: [['agreements-slot', 'agreements', () => import('./agreements.js').then((m) => m.runAgreements)]],
+  promises: [['promises-slot', 'promises', () => import('./promises.js').then((m) => m.runPromises)]],
+  us: [['notify-slot', 'notify', () => import('./notify.js').then((m) => m.runNotify)]],
 });
+
+/** @type {Map<string, Promise<void>>} */
+const added = new Map();
+
+/** Add a section's templates to the page, once (the worker has them for offline starts). */
+function addTemplates(/** @type {string} */ name) {
+  let adding = added.get(name);
+  if (!adding) {
+    adding = fetch(`/sections/${name}.html`)
+      .then((response) => {
+        if (!response.ok) throw new Error(`The ${name} section could not be loaded (${response.status}).`);
+        return response.text();
+      })
+      .then((html) => document.body.insertAdjacentHTML('beforeend', html));
+    adding.catch(() => added.delete(name));
+    added.set(name, adding);
+  }
+  return adding;
+}
 
 /**
  * Start the sections of a tab the first time it is shown; update and stop them with the rest.
@@ -30,11 +49,11 @@ export function lazySections(me, db, engine) {
   return {
     /** The tab came into view: load and start what it shows, once. */
     shown(/** @type {string} */ tab) {
-      for (const [slotId, load] of LAZY[tab] ?? []) {
+      for (const [slotId, templates, load] of LAZY[tab] ?? []) {
         if (started.has(slotId)) continue;
         started.add(slotId);
-        load()
-          .then((start) => {
+        Promise.all([load(), addTemplates(templates)])
+          .then(([start]) => {
             const slot = document.getElementById(slotId);
             if (stopped || !slot) return;
             running.set(slotId, start(slot, me, db, engine));
