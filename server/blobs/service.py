@@ -64,49 +64,55 @@ def etag_of(blob: Blob, variant: str) -> str:
     return key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def space_usage(space_id: uuid.UUID) -> int:
-    """Return the bytes of the photos the space's members uploaded (each photo once)."""
-    uploaded = (
+def _counted(space_id: uuid.UUID, now: datetime):
+    """The hashes a space's storage counts: the photos of its memories (the bin's too), and its
+    members' uploads of the grace period, which may wait for their memory. A photo removed from
+    every memory stops counting once its upload is older than that; after unpairing, a photo
+    counts in the spaces whose memories keep it, whoever uploaded it."""
+    fresh = now - timedelta(hours=current_app.config["BLOB_GRACE_HOURS"])
+    held = select(PhotoRef.hash).where(PhotoRef.space_id == space_id)
+    waiting = (
         select(BlobUpload.hash)
         .join(User, User.id == BlobUpload.user_id)
-        .where(User.space_id == space_id)
+        .where(User.space_id == space_id, BlobUpload.uploaded_at > fresh)
     )
+    return held.union(waiting)
+
+
+def space_usage(space_id: uuid.UUID, now: datetime | None = None) -> int:
+    """Return the bytes of the photos the space's storage counts (each photo once)."""
+    counted = _counted(space_id, now or utcnow()).subquery()
     total = db.session.scalar(
-        select(func.coalesce(func.sum(Blob.size), 0)).where(Blob.hash.in_(uploaded))
+        select(func.coalesce(func.sum(Blob.size), 0)).where(Blob.hash.in_(select(counted.c.hash)))
     )
     return int(total or 0)
 
 
-def _space_counts(space_id: uuid.UUID, hash_: str) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists()
-                .where(BlobUpload.hash == hash_, BlobUpload.user_id == User.id)
-                .where(User.space_id == space_id)
-            )
-        )
-    )
+def _space_counts(space_id: uuid.UUID, hash_: str, now: datetime) -> bool:
+    counted = _counted(space_id, now).subquery()
+    return bool(db.session.scalar(select(exists().where(counted.c.hash == hash_))))
 
 
 def _record_upload(user: User, hash_: str, size: int, now: datetime) -> None:
     """Note the user as an uploader, within the space's quota; renew the grace period."""
     # The space row's lock serialises this space's uploads, so two cannot both fit the quota.
     db.session.execute(select(Space.id).where(Space.id == user.space_id).with_for_update())
-    found = db.session.get(BlobUpload, (hash_, user.id))
-    if found is not None:
-        found.uploaded_at = now
-        return
-    if not _space_counts(user.space_id, hash_):
+    # A photo the space counts already costs nothing more; one uploaded long ago and since
+    # removed everywhere counts again, like a new one.
+    if not _space_counts(user.space_id, hash_, now):
         quota = current_app.config["BLOB_QUOTA_BYTES"]
-        if space_usage(user.space_id) + size > quota:
+        if space_usage(user.space_id, now) + size > quota:
             raise ApiError(
                 507,
                 "quota_exceeded",
                 f"Your photos use all the space there is ({quota // (1024 * 1024)} MB). "
                 "Remove some photos from your memories first.",
             )
-    db.session.add(BlobUpload(hash=hash_, user_id=user.id, uploaded_at=now))
+    found = db.session.get(BlobUpload, (hash_, user.id))
+    if found is not None:
+        found.uploaded_at = now
+    else:
+        db.session.add(BlobUpload(hash=hash_, user_id=user.id, uploaded_at=now))
 
 
 def _user(user_id: uuid.UUID) -> User:

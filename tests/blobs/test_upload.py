@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import io
 import struct
+import uuid
 import zlib
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from PIL import ExifTags, Image
 
-from tests.blobs.conftest import photo, put, row_counts, sha, stored_files
+from server.accounts.models import User
+from server.blobs.models import BlobUpload
+from server.blobs.service import space_usage
+from server.db import utcnow
+from server.extensions import db
+from tests.blobs.conftest import add_memory, mutate, photo, put, row_counts, sha, stored_files
 
 
 def test_a_photo_with_gps_comes_out_without_any_metadata(app, make_user, blob_dir):
@@ -231,3 +239,50 @@ def test_the_space_quota_counts_both_partners_photos(app, make_couple, make_user
     assert elsewhere.status_code == 201  # another space has its own quota
     assert len(stored_files(blob_dir)) == 4
     assert row_counts(app) == (2, 3)
+
+
+def age_uploads(app, days: int = 2) -> None:
+    """Make every upload as old as that: past the grace period of a photo waiting for its memory."""
+    with app.app_context():
+        db.session.execute(
+            sa.update(BlobUpload).values(uploaded_at=utcnow() - timedelta(days=days))
+        )
+        db.session.commit()
+
+
+def usage(app, user) -> int:
+    with app.app_context():
+        return space_usage(db.session.get(User, uuid.UUID(user.id)).space_id)
+
+
+def test_a_photo_removed_from_every_memory_frees_its_space(app, make_couple):
+    alex, sam = make_couple()
+    first = photo(seed=1)
+    size = put(alex, first).json["size"]
+    memory = add_memory(alex, sha(first))
+    age_uploads(app)
+    assert usage(app, alex) == usage(app, sam) == size  # held by a memory of the space
+    app.config["BLOB_QUOTA_BYTES"] = size + 1000
+    assert put(sam, photo(seed=2)).status_code == 507
+
+    mutate(alex, "memory.remove_photo", id=memory, hash=sha(first))
+    assert usage(app, alex) == 0
+    assert put(sam, photo(seed=2)).status_code == 201
+    # A fresh upload counts while it waits for its memory.
+    assert usage(app, sam) > 0
+    # Uploading the removed photo again counts it again: there is no room for it now.
+    assert put(alex, first).status_code == 507
+
+
+def test_after_unpairing_a_photo_counts_where_a_memory_keeps_it(app, make_couple):
+    alex, sam = make_couple()
+    data = photo(seed=3)
+    size = put(alex, data).json["size"]
+    shared = add_memory(alex, sha(data))
+    add_memory(sam, sha(data), visibility="private")  # Sam keeps it in a memory of his own
+    mutate(alex, "memory.remove_photo", id=shared, hash=sha(data))
+    age_uploads(app)
+
+    assert sam.client.post("/api/pairing/unpair").status_code == 200
+    assert usage(app, alex) == 0  # uploaded by Alex, but no memory of Alex's holds it
+    assert usage(app, sam) == size
