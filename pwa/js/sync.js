@@ -68,7 +68,14 @@ export async function createSync(db, getMe, hooks) {
     status = { ...status, ...change, waiting: await outboxSize(db) };
     for (const listener of statusListeners) listener(status);
   };
-  const changed = () => changeListeners.forEach((listener) => listener());
+  const tellListeners = () => changeListeners.forEach((listener) => listener());
+  // Other tabs of this account (the installed app beside a browser tab) show a change at once.
+  /** @type {BroadcastChannel | null} */
+  let tabs = null;
+  const changed = () => {
+    tellListeners();
+    tabs?.postMessage('changed');
+  };
 
   const pushAll = async () => {
     let acked = 0;
@@ -196,6 +203,13 @@ export async function createSync(db, getMe, hooks) {
       window.addEventListener('offline', onOffline);
       document.addEventListener('visibilitychange', onVisible);
       navigator.serviceWorker?.addEventListener('message', onMessage);
+      if (typeof BroadcastChannel !== 'undefined') {
+        tabs = new BroadcastChannel(`hearth-${getMe().user.id}`);
+        tabs.onmessage = () => {
+          tellListeners();
+          emit({});
+        };
+      }
       // Messages from the worker wait in a queue until this is called (or onmessage is set).
       navigator.serviceWorker?.startMessages();
       timer = setInterval(() => document.hidden || sync(), TIMER_MS);
@@ -209,6 +223,8 @@ export async function createSync(db, getMe, hooks) {
       window.removeEventListener('offline', onOffline);
       document.removeEventListener('visibilitychange', onVisible);
       navigator.serviceWorker?.removeEventListener('message', onMessage);
+      tabs?.close();
+      tabs = null;
     },
     onStatus(listener) {
       statusListeners.add(listener);
