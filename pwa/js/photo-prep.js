@@ -5,6 +5,8 @@
 
 /** The longest side of what is sent: plenty for a phone screen, a fraction of a camera's bytes. */
 export const MAX_SIDE = 2048;
+// The Timeline's thumbnail of a photo of this device, as the server makes its own.
+const THUMB_SIDE = 400;
 const QUALITY = 0.85;
 // HEIC, which most browsers cannot draw, goes as it is: the server decodes it and drops its metadata.
 const AS_IT_IS = /\.(heic|heif)$/i;
@@ -21,13 +23,14 @@ export async function hashOf(/** @type {Blob} */ blob) {
 }
 
 /**
- * Draw the picture at most MAX_SIDE on its longest side and encode it as JPEG. Drawing it
+ * Draw the picture at most maxSide on its longest side and encode it as JPEG. Drawing it
  * again leaves every EXIF tag (GPS included) behind, before anything leaves the phone.
  * @param {ImageBitmap} bitmap
+ * @param {number} maxSide
  * @returns {Promise<Blob>}
  */
-async function reencode(bitmap) {
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+async function reencode(bitmap, maxSide) {
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(1, Math.round(bitmap.width * scale));
   const height = Math.max(1, Math.round(bitmap.height * scale));
   const canvas = canvasOf(width, height);
@@ -73,10 +76,11 @@ export async function preparePhoto(file) {
     return { hash: await hashOf(blob), blob, width: 0, height: 0, addedAt, uploadedAt: null, problem: null };
   }
   try {
-    const blob = await reencode(bitmap);
+    const blob = await reencode(bitmap, MAX_SIDE);
+    const thumb = await reencode(bitmap, THUMB_SIDE);
     const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
     return {
-      hash: await hashOf(blob), blob, addedAt, uploadedAt: null, problem: null,
+      hash: await hashOf(blob), blob, thumb, addedAt, uploadedAt: null, problem: null,
       width: Math.round(bitmap.width * scale), height: Math.round(bitmap.height * scale),
     };
   } finally {

@@ -6,7 +6,8 @@ import { req, transact } from './db.js';
 /**
  * @typedef {object} StoredPhoto a photo added on this device, as it was resized here
  * @property {string} hash SHA-256 of the bytes, lowercase hex: the photo's name on the server
- * @property {Blob} blob
+ * @property {Blob} blob the photo as sent
+ * @property {Blob} [thumb] a small copy for the Timeline (none for a photo this browser cannot draw)
  * @property {number} width
  * @property {number} height
  * @property {string} addedAt ISO 8601
@@ -147,7 +148,7 @@ export function prunePhotos(db, now = Date.now()) {
   });
 }
 
-/** Object URLs of the photos on this device, made once per photo while the page lives. */
+/** Object URLs of the photos on this device (and of their thumbnails), made once while the page lives. */
 /** @type {Map<string, string>} */
 const urls = new Map();
 
@@ -159,12 +160,12 @@ const urls = new Map();
  */
 export async function photoSources(db) {
   const photos = /** @type {StoredPhoto[]} */ (await transact(db, ['photos'], 'readonly', (tx) => req(tx.objectStore('photos').getAll())));
-  const here = new Set(photos.map((p) => p.hash));
-  for (const [hash, url] of urls) {
-    if (here.has(hash)) continue;
+  const here = new Map(photos.flatMap((p) => [[`${p.hash}:full`, p.blob], [`${p.hash}:thumb`, p.thumb ?? p.blob]]));
+  for (const [key, url] of urls) {
+    if (here.has(key)) continue;
     URL.revokeObjectURL(url);
-    urls.delete(hash);
+    urls.delete(key);
   }
-  for (const photo of photos) if (!urls.has(photo.hash)) urls.set(photo.hash, URL.createObjectURL(photo.blob));
-  return (hash, variant) => urls.get(hash) ?? `/api/blobs/${hash}${variant === 'thumb' ? '/thumb' : ''}`;
+  for (const [key, blob] of here) if (!urls.has(key)) urls.set(key, URL.createObjectURL(blob));
+  return (hash, variant) => urls.get(`${hash}:${variant}`) ?? `/api/blobs/${hash}${variant === 'thumb' ? '/thumb' : ''}`;
 }

@@ -98,6 +98,8 @@ def test_photos_added_offline_survive_a_restart_and_reach_the_partner(phone):
     expect(card.locator(".pending")).to_be_visible()
     shown = expect_thumbnails_loaded(card, 2)
     assert all(s["src"].startswith("blob:") for s in shown)  # from the device, offline
+    # Small copies made on the phone, like the server's thumbnails.
+    assert [(s["width"], s["height"]) for s in shown] == [(300, 400), (400, 300)]
     expect(card.locator(".photo-caption-text")).to_have_text(
         ["What we brought", "The lake at noon"]
     )

@@ -79,16 +79,15 @@ export function photoPicker(fieldset, loadPrep) {
   const add = (/** @type {File[]} */ files) => {
     preparing = preparing.then(async () => {
       const room = MAX_PHOTOS - photos.length;
-      if (files.length > room) say(`A memory holds at most ${MAX_PHOTOS} photos.`);
+      const problems = files.length > room ? [`A memory holds at most ${MAX_PHOTOS} photos.`] : [];
       const { preparePhoto, PhotoProblem } = await loadPrep();
-      const problems = [];
       let added = 0;
       for (const file of files.slice(0, Math.max(0, room))) {
         say(`Preparing photo ${added + 1} of ${Math.min(files.length, room)}…`);
         try {
           const prepared = await preparePhoto(file);
           if (photos.some((p) => p.hash === prepared.hash)) continue;
-          const src = URL.createObjectURL(prepared.blob);
+          const src = URL.createObjectURL(prepared.thumb ?? prepared.blob);
           previews.push(src);
           photos.push({ hash: prepared.hash, caption: '', added: prepared, src });
           added += 1;
@@ -98,6 +97,10 @@ export function photoPicker(fieldset, loadPrep) {
         }
       }
       say([added ? `${added} ${added === 1 ? 'photo' : 'photos'} added.` : '', ...problems].filter(Boolean).join(' '));
+    }).catch((error) => {
+      // The chain must go on: the next pick, and saving, wait on it.
+      console.error(error);
+      say('The photos could not be prepared. Try again.');
     });
     return preparing;
   };
