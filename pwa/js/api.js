@@ -84,16 +84,17 @@ export class OfflineError extends Error {
  * Send one API request and return its JSON body (null for 204).
  * @param {string} method
  * @param {string} path under /api, e.g. '/me'
- * @param {unknown} [body]
+ * @param {unknown} [body] sent as JSON; a Blob (a photo) goes as it is, with its own type
  * @returns {Promise<any>}
  */
 export async function request(method, path, body) {
   /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
+  const raw = body instanceof Blob;
   if (method !== 'GET') {
     // The server refuses state changes without it (CSRF defence, DESIGN §2).
     headers['X-Requested-With'] = 'hearth';
-    headers['Content-Type'] = 'application/json';
+    headers['Content-Type'] = raw ? body.type : 'application/json';
   }
   let response;
   try {
@@ -101,20 +102,11 @@ export async function request(method, path, body) {
       method,
       headers,
       credentials: 'same-origin',
-      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+      body: method === 'GET' ? undefined : raw ? body : JSON.stringify(body ?? {}),
     });
   } catch {
     throw new OfflineError();
   }
-  return answerOf(response);
-}
-
-/**
- * A response's JSON body (null for 204), or the ApiError it carries.
- * @param {Response} response
- * @returns {Promise<any>}
- */
-export async function answerOf(response) {
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
   if (response.ok) return data;

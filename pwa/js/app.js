@@ -139,9 +139,8 @@ function welcome(mode) {
   startWorker();
   leave();
   leave = () => {};
-  forgetUser();
-  // Signed out, this browser keeps no copy of the couple's photos (loaded only when needed).
-  import('./sw-photos.js').then((photos) => photos.clearPhotos()).catch(() => {});
+  // Signed out, this browser keeps no copy of the couple's photos; a first visit has none to clear.
+  if (forgetUser()) import('./sw-photos.js').then((photos) => photos.clearPhotos()).catch(() => {});
   const { zones, current } = timeZoneChoices();
   showAuth(view, { mode, joining: Boolean(pendingCode()), timeZones: zones, timeZone: current }, {
     signUp: (data) => api.register(data).then(() => start(true)),

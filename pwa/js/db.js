@@ -38,7 +38,7 @@ function upgrade(db, oldVersion) {
     db.createObjectStore('meta');
   }
   if (oldVersion < 2) {
-    // Photos added here, resized, kept until uploaded and for a while after (see photos.js).
+    // Photos added here, resized, kept until uploaded and for a while after (see photo-store.js).
     db.createObjectStore('photos', { keyPath: 'hash' });
   }
 }
@@ -157,12 +157,18 @@ export function rememberUser(/** @type {string} */ userId) {
   }
 }
 
-/** Forget whose database to open offline: they signed out (their data and outbox stay). */
+/**
+ * Forget whose database to open offline: they signed out (their data and outbox stay).
+ * @returns {boolean} whether someone was remembered
+ */
 export function forgetUser() {
   try {
+    const known = localStorage.getItem(LAST_USER) !== null;
     localStorage.removeItem(LAST_USER);
+    return known;
   } catch {
     // Storage blocked: nothing was remembered either.
+    return false;
   }
 }
 

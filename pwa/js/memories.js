@@ -39,13 +39,12 @@ function photoChanges(seen, photos) {
     const seenVersion = photo.added_version == null ? {} : { seen_version: seen.version };
     changes.push({ name: 'memory.remove_photo', args: { id: seen.id, hash: photo.hash, ...seenVersion } });
   }
-  const kept = before.filter((p) => after.has(p.hash));
+  const kept = new Map(before.filter((p) => after.has(p.hash)).map((p) => [p.hash, p]));
   for (const { hash, caption } of photos) {
-    const old = kept.find((p) => p.hash === hash);
-    if (!old || old.caption !== caption) changes.push({ name: 'memory.add_photo', args: { id: seen.id, photo: { hash, caption } } });
+    if (kept.get(hash)?.caption !== caption) changes.push({ name: 'memory.add_photo', args: { id: seen.id, photo: { hash, caption } } });
   }
   // New photos go last: an order is sent only when the form's differs from that.
-  const expected = [...kept.map((p) => p.hash), ...photos.filter((p) => !kept.some((k) => k.hash === p.hash)).map((p) => p.hash)];
+  const expected = [...kept.keys(), ...photos.filter((p) => !kept.has(p.hash)).map((p) => p.hash)];
   const wanted = photos.map((p) => p.hash);
   if (!sameValue(expected, wanted)) changes.push({ name: 'memory.order_photos', args: { id: seen.id, hashes: wanted } });
   return changes;

@@ -59,27 +59,6 @@ const refusedForGood = (/** @type {any} */ error) =>
   (error.status === 507 || (error.status >= 400 && error.status < 500 && ![401, 408, 429].includes(error.status)));
 
 /**
- * Upload a photo's bytes under their SHA-256 (the same bytes again cost the server nothing).
- * @param {string} hash
- * @param {Blob} blob
- * @returns {Promise<{hash: string, width: number, height: number}>}
- */
-async function putPhoto(hash, blob) {
-  let response;
-  try {
-    response = await fetch(`/api/blobs/${hash}`, {
-      method: 'PUT',
-      headers: { Accept: 'application/json', 'X-Requested-With': 'hearth', 'Content-Type': blob.type || 'image/jpeg' },
-      credentials: 'same-origin',
-      body: blob,
-    });
-  } catch {
-    throw new api.OfflineError();
-  }
-  return api.answerOf(response);
-}
-
-/**
  * Upload every photo of this device that the batch refers to and the server does not have yet.
  * A failed upload throws (the sync retries the whole step later: an upload restarts from the
  * start); a photo refused for good is noted, and the server then refuses the change that shows it.
@@ -99,7 +78,8 @@ export async function uploadPhotos(db, batch) {
       continue;
     }
     try {
-      await putPhoto(hash, photo.blob);
+      // Under its SHA-256: the same bytes again cost the server nothing.
+      await api.request('PUT', `/blobs/${hash}`, photo.blob);
     } catch (error) {
       if (!refusedForGood(error)) throw error;
       const problem = /** @type {Error} */ (error).message;
@@ -136,14 +116,13 @@ export function explainRefusals(results, batch, refused) {
 export function prunePhotos(db, now = Date.now()) {
   return transact(db, ['photos', 'outbox'], 'readwrite', async (tx) => {
     const photos = tx.objectStore('photos');
-    const keys = /** @type {string[]} */ (await req(photos.getAllKeys()));
-    if (!keys.length) return;
+    const kept = /** @type {StoredPhoto[]} */ (await req(photos.getAll()));
+    if (!kept.length) return;
     const waiting = new Set((/** @type {Mutation[]} */ (await req(tx.objectStore('outbox').getAll()))).flatMap(hashesOf));
-    for (const hash of keys) {
-      if (waiting.has(hash)) continue;
-      const photo = /** @type {StoredPhoto} */ (await req(photos.get(hash)));
+    for (const photo of kept) {
+      if (waiting.has(photo.hash)) continue;
       const since = Date.parse(photo.uploadedAt ?? photo.addedAt);
-      if (now - since > (photo.uploadedAt ? KEEP_UPLOADED_MS : KEEP_UNUSED_MS)) photos.delete(hash);
+      if (now - since > (photo.uploadedAt ? KEEP_UPLOADED_MS : KEEP_UNUSED_MS)) photos.delete(photo.hash);
     }
   });
 }

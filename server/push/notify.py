@@ -56,6 +56,18 @@ def _lock_user(user_id: uuid.UUID) -> User | None:
     return db.session.get(User, locked, populate_existing=True) if locked else None
 
 
+def partner_to_tell(author_id: uuid.UUID, space_id: uuid.UUID) -> uuid.UUID | None:
+    """Return the author's partner in the space if they have a device to notify, else None."""
+    from server.accounts.models import User
+
+    return db.session.scalar(
+        select(User.id)
+        .join(PushSubscription, PushSubscription.user_id == User.id)
+        .where(User.space_id == space_id, User.id != author_id)
+        .limit(1)
+    )
+
+
 def _has_devices(user_id: uuid.UUID) -> bool:
     found = db.session.scalar(
         select(PushSubscription.id).where(PushSubscription.user_id == user_id).limit(1)
@@ -72,7 +84,6 @@ class Due:
 
 def note_changes(author_id: uuid.UUID, space_id: uuid.UUID, changes: list[dict]) -> list[Due]:
     """Record the partner-visible changes of a push; return the deliveries to schedule."""
-    from server.accounts.models import User
 
     now = clock()
     latest: dict[str, tuple[dict, int]] = {}
@@ -85,10 +96,8 @@ def note_changes(author_id: uuid.UUID, space_id: uuid.UUID, changes: list[dict])
         return []
     due: list[Due] = []
     with write_transaction():
-        recipient_id = db.session.scalar(
-            select(User.id).where(User.space_id == space_id, User.id != author_id)
-        )
-        if recipient_id is None or not _has_devices(recipient_id):
+        recipient_id = partner_to_tell(author_id, space_id)
+        if recipient_id is None:
             return []
         recipient = _lock_user(recipient_id)
         if recipient is None or recipient.space_id != space_id:

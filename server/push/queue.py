@@ -172,21 +172,9 @@ def _on_push_committed(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Ch
         for c in applied
         if c.shared
     ]
-    if visible and _anyone_to_tell(user_id, space_id):
+    # Nobody to tell (the partner has no device): nothing is queued.
+    if visible and notify.partner_to_tell(user_id, space_id) is not None:
         queue_of(current_app).note_changes(str(user_id), str(space_id), visible)
-
-
-def _anyone_to_tell(author_id: uuid.UUID, space_id: uuid.UUID) -> bool:
-    """Whether another member of the space has a device to notify: else nothing is queued."""
-    from server.accounts.models import User
-
-    found = db.session.scalar(
-        select(PushSubscription.id)
-        .join(User, User.id == PushSubscription.user_id)
-        .where(User.space_id == space_id, User.id != author_id)
-        .limit(1)
-    )
-    return found is not None
 
 
 def tell_unpaired(former_partner_ids: list[uuid.UUID]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.blobs.conftest import photo, sha
-from tests.browser.helpers import sign_up, unexpected, worker_ready
+from tests.browser.helpers import open_section, sign_up, unexpected, worker_ready
 
 PHOTO_CACHE = "hearth-photos"
 PHOTO_DB = "hearth-photo-cache"
@@ -235,4 +235,17 @@ def test_clearing_photos_empties_the_cache_and_caching_goes_on_after(phone):
     assert load(page, thumb(kept))["status"] == 200
     assert cached_when(page, thumb(kept)) == [thumb(kept)]
     assert list(book(page)) == [thumb(kept)]
+    assert other_problems(device) == []
+
+
+def test_signing_out_leaves_no_photo_on_the_device(phone):
+    device, page = controlled_page(phone)
+    kept = upload(page, 7)
+    assert load(page, thumb(kept))["status"] == 200
+    assert cached_when(page, thumb(kept)) == [thumb(kept)]
+
+    open_section(page, "Us")
+    page.locator("#sign-out").click()
+    expect(page.locator("#signin-form")).to_be_visible()
+    assert cached_when(page) == []
     assert other_problems(device) == []

@@ -48,7 +48,8 @@ export const MEMORY_FIELDS = /** @type {const} */ (['title', 'story', 'happened_
 
 const DEFAULTS = { title: '', story: '', happened_on: null, place: '', tags: [] };
 const MAX_HISTORY = 100;
-const MAX_PHOTOS = 50;
+/** The photos a memory holds at most, as the server counts them. */
+export const MAX_PHOTOS = 50;
 const RESTORABLE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Whether two field values are the same (tags are lists). */

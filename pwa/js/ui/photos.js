@@ -1,5 +1,6 @@
 // @ts-check
 // Photos on the Timeline: the list in the memory form (pick, caption, order, remove), the grid on a card, the viewer.
+import { MAX_PHOTOS } from '../rules/memory.js';
 import { fromTemplate, ref } from './dom.js';
 
 /** @typedef {import('../rules/memory.js').Photo} Photo */
@@ -13,7 +14,6 @@ import { fromTemplate, ref } from './dom.js';
  * @property {StoredPhoto} [added] picked in this form: to be kept on the device with the memory
  */
 
-const MAX_PHOTOS = 50;
 
 /**
  * The photo list of a memory form.
@@ -164,7 +164,7 @@ function theViewer() {
     ref(dialog, 'caption').textContent = photo.caption;
     previous.disabled = index === 0;
     next.disabled = index === photos.length - 1;
-    ref(dialog, 'previous').parentElement?.toggleAttribute('hidden', photos.length < 2);
+    previous.parentElement?.toggleAttribute('hidden', photos.length < 2);
   };
   previous.addEventListener('click', () => {
     shown.index = Math.max(0, shown.index - 1);
