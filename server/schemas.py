@@ -5,17 +5,79 @@ from __future__ import annotations
 import unicodedata
 import zoneinfo
 from functools import lru_cache
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+UNSTORABLE = "Must be text without NUL characters or unpaired surrogates."
+
+
+def is_unstorable(text: str) -> bool:
+    """Tell whether a string cannot be stored: a NUL (PostgreSQL) or a lone surrogate (UTF-8)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def unstorable_messages(value: Any) -> Any:
+    """Return marshmallow-style messages for every unstorable string in a JSON value, or None."""
+    if isinstance(value, str):
+        return [UNSTORABLE] if is_unstorable(value) else None
+    if isinstance(value, list):
+        found = {i: m for i, item in enumerate(value) if (m := unstorable_messages(item))}
+        return found or None
+    if isinstance(value, dict):
+        found: dict = {}
+        for key, item in value.items():
+            if isinstance(key, str) and is_unstorable(key):
+                found["_schema"] = [UNSTORABLE]
+            elif m := unstorable_messages(item):
+                found[key] = m
+        return found or None
+    return None
+
 
 class BaseSchema(ma.Schema):
-    """Reject unknown fields; keep output in declaration order."""
+    """Reject unknown fields and unstorable text; keep output in declaration order."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    # Fields whose contents another schema loads and checks (a mutation's args).
+    checked_elsewhere: tuple[str, ...] = ()
+
+    @ma.pre_load
+    def _refuse_unstorable_text(self, data, **_kwargs):
+        # Before any field is read: such text would fail in the database driver, not here.
+        if not isinstance(data, dict):
+            return data
+        by_key = {f.data_key or name: f for name, f in self.load_fields.items()}
+        found: dict = {}
+        for key, value in data.items():
+            if isinstance(key, str) and is_unstorable(key):
+                found["_schema"] = [UNSTORABLE]
+                continue
+            field = by_key.get(key)
+            if key in self.checked_elsewhere or _checks_itself(field):
+                continue
+            if m := unstorable_messages(value):
+                found[key] = m
+        if found:
+            raise ma.ValidationError(found)
+        return data
+
+
+def _checks_itself(field: fields.Field | None) -> bool:
+    """Tell whether a field's value is loaded by a schema of its own, which checks it."""
+    if isinstance(field, fields.List):
+        field = field.inner
+    return isinstance(field, fields.Nested)
 
 
 class Text(fields.String):
@@ -30,7 +92,7 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         allowed = {"\n", "\t"} if self.multiline else set()
-        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):
+        if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text):
             raise ma.ValidationError("Must not contain control characters.")
         return text
 
