@@ -6,6 +6,7 @@ import json
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.errors import ApiError
 
@@ -104,8 +105,19 @@ def _reject_constant(name: str):
 
 def parse_json_body():
     """Parse the body as strict JSON (no NaN or Infinity), refusing anything malformed."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    # A body without a length is cut at the limit without an error: read one byte past
+    # it to tell a body of exactly the limit from a larger one.
+    request.max_content_length = limit + 1
+    too_large = ApiError(413, "too_large", "The request body is too large.")
     try:
-        return json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise too_large from None
+    if len(data) > limit:
+        raise too_large
+    try:
+        return json.loads(data, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise ApiError(400, "bad_json", "The body is not valid JSON.") from None
 

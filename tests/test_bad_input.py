@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -186,3 +187,38 @@ def test_unknown_api_route_and_wrong_method(client, make_user):
 def test_every_endpoint_documents_its_errors_in_the_spec(app):
     spec = app.test_client().get("/api/openapi.json").json
     assert spec["components"]["schemas"]["Error"]["properties"]["error"]
+
+
+def test_a_body_without_a_length_over_the_limit_is_too_large(app, make_user):
+    user = make_user()
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    before = db_snapshot(app)
+    for size, status in ((limit + 1, 413), (limit * 3, 413)):
+        body = json.dumps({"display_name": "x" * size}).encode()
+        response = user.client.raw.patch(
+            "/api/me",
+            input_stream=io.BytesIO(body),
+            headers={
+                "X-Requested-With": "hearth",
+                "Content-Type": "application/json",
+                "Transfer-Encoding": "chunked",
+            },
+            environ_overrides={"wsgi.input_terminated": True},
+        )
+        assert response.status_code == status, (size, response.json)
+        assert response.json["error"]["code"] == "too_large"
+    assert db_snapshot(app) == before
+    # A chunked body under the limit is read whole.
+    body = json.dumps({"display_name": "Chunked"}).encode()
+    response = user.client.raw.patch(
+        "/api/me",
+        input_stream=io.BytesIO(body),
+        headers={
+            "X-Requested-With": "hearth",
+            "Content-Type": "application/json",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 200, response.json
+    assert user.me()["user"]["display_name"] == "Chunked"
