@@ -14,7 +14,7 @@ from server import config as config_module
 from server import errors, security, web
 from server.db import configure_engine
 from server.extensions import compress, db, limiter, login_manager, migrate
-from server.schemas import ErrorSchema
+from server.schemas import ErrorSchema, HearthMarshmallowPlugin
 
 
 class HearthApi(Api):
@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = HearthApi(
         app,
         spec_kwargs={
+            "marshmallow_plugin": HearthMarshmallowPlugin(),
             "info": {
                 "description": "Hearth's JSON API. Errors: {error: {code, message, fields?}}."
             },

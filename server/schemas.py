@@ -8,7 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
+from marshmallow import fields
 
 UNSTORABLE = "Must be text without NUL characters or unpaired surrogates."
 
@@ -51,6 +53,8 @@ class BaseSchema(ma.Schema):
 
     # Fields whose contents another schema loads and checks (a mutation's args).
     checked_elsewhere: tuple[str, ...] = ()
+    # Added to the schema's OpenAPI description, e.g. {"minProperties": 1} for a PATCH body.
+    openapi_extra: dict[str, Any] = {}
 
     @ma.pre_load
     def _refuse_unstorable_text(self, data, **_kwargs):
@@ -80,20 +84,49 @@ def _checks_itself(field: fields.Field | None) -> bool:
     return isinstance(field, fields.Nested)
 
 
+# Control characters (Unicode Cc), as JSON Schema pattern ranges; multiline text keeps \t \n \r.
+_CONTROL = "\\x00-\\x1f\\x7f-\\x9f"
+_CONTROL_BUT_LINES = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+LINE_ENDS = {"\n", "\t", "\r"}
+
+
+def text_pattern(*, multiline: bool, required: bool) -> str:
+    """The pattern of Text: no control characters and, when required, more than white space."""
+    no = _CONTROL_BUT_LINES if multiline else _CONTROL
+    if not required:
+        return f"^[^{no}]*$"
+    return f"^[^{no}]*[^\\s{no}][^{no}]*$"
+
+
 class Text(fields.String):
-    """A string trimmed of surrounding white space, without control characters."""
+    """A string without control characters, trimmed of surrounding white space."""
 
     def __init__(self, *, min_length: int = 0, max_length: int, multiline: bool = False, **kw):
-        validators = list(kw.pop("validate", []))
-        validators.append(validate.Length(min=min_length, max=max_length))
-        super().__init__(validate=validators, **kw)
+        metadata = {
+            "maxLength": max_length,
+            "pattern": text_pattern(multiline=multiline, required=min_length > 0),
+            **kw.pop("metadata", {}),
+        }
+        if min_length:
+            metadata["minLength"] = min_length
+        super().__init__(metadata=metadata, **kw)
+        self.min_length = min_length
+        self.max_length = max_length
         self.multiline = multiline
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        allowed = {"\n", "\t"} if self.multiline else set()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        # The length counts the text as sent, so that the API's description holds exactly.
+        if len(text) > self.max_length:
+            raise ma.ValidationError(f"Longer than maximum length {self.max_length}.")
+        allowed = LINE_ENDS if self.multiline else set()
         if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text):
             raise ma.ValidationError("Must not contain control characters.")
+        text = text.strip()
+        if len(text) < self.min_length:
+            if self.min_length == 1:
+                raise ma.ValidationError("Must not be empty.")
+            raise ma.ValidationError(f"Must be at least {self.min_length} characters.")
         return text
 
 
@@ -106,11 +139,46 @@ def known_time_zones() -> frozenset[str]:
 class TimeZone(fields.String):
     """An IANA time zone name such as Europe/Paris."""
 
+    def __init__(self, **kw):
+        metadata = {"enum": sorted(known_time_zones()), **kw.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kw)
+
     def _deserialize(self, value, attr, data, **kwargs):
-        name = super()._deserialize(value, attr, data, **kwargs).strip()
+        name = super()._deserialize(value, attr, data, **kwargs)
         if name not in known_time_zones():
             raise ma.ValidationError("Not a known IANA time zone (for example Europe/Paris).")
         return name
+
+
+NO_NUL = "^[^\\x00]*$"
+
+
+def describe_unstorable_text(self, field: fields.Field, ret: dict, **_kwargs) -> dict:
+    """Say in the API's description that no string may hold a NUL (apispec attribute function)."""
+    if isinstance(field, fields.String) and not ({"pattern", "enum", "format"} & set(ret)):
+        return {"pattern": NO_NUL}
+    return {}
+
+
+class DescribedConverter(OpenAPIConverter):
+    """apispec's converter, adding what a schema says of itself as a whole (openapi_extra)."""
+
+    def schema2jsonschema(self, schema):
+        """Convert the schema, then add its openapi_extra (e.g. minProperties)."""
+        json_schema = super().schema2jsonschema(schema)
+        json_schema.update(getattr(schema, "openapi_extra", {}))
+        return json_schema
+
+
+class HearthMarshmallowPlugin(MarshmallowPlugin):
+    """The marshmallow plugin of the API's description, with Hearth's additions."""
+
+    Converter = DescribedConverter
+
+    def init_spec(self, spec):
+        """Set up the converter, then teach it the rules every string follows."""
+        super().init_spec(spec)
+        self.converter.add_attribute_function(describe_unstorable_text)
 
 
 class ErrorDetailSchema(BaseSchema):
