@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test chromium lint format bench-sync bench-blobs bench-push bench-pwa clean
+.PHONY: run test chromium lint format bench-sync bench-blobs bench-push bench-live bench-pwa clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench-blobs: $(STAMP)
 ## Push delivery per worker against a local push service, and a partner's change to its notification.
 bench-push: $(STAMP)
 	$(BIN)/python bench/push_bench.py
+
+## Live channel: a partner's change reaching the other's open event stream, and idle streams
+## held by one worker process (gthread; gevent too when installed), then across two workers.
+bench-live: $(STAMP)
+	$(BIN)/python bench/live_bench.py
 
 ## PWA budgets: shell size, offline cold start, first sync into a fresh browser.
 bench-pwa: $(STAMP) chromium

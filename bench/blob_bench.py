@@ -11,25 +11,38 @@ folder), creates and pairs two accounts through the API, and measures:
   cold (the first request for each thumbnail, on a server just restarted),
   warm (the same again, 200 with the bytes) and revalidated (If-None-Match, 304).
 
+With --memory it measures instead what decoding costs the server (Linux): each
+kind of image at its pixel limit (a flat PNG like a decompression bomb, a
+rotated JPEG with a colour profile, CMYK, 16-bit grey, HEIC; WebP and
+transparency at their quarter of the limit) is rendered in a fresh process, and
+the growth of its peak resident memory is the figure; then several of the
+worst at once, with BLOB_DECODES_AT_ONCE slots.
+
 It prints a table and one JSON line. It is a benchmark, not a test: it exits 0
 whatever the figures, and only fails when something does not work.
 
     make bench-blobs
     .venv/bin/python bench/blob_bench.py [--database-url URL | --database-url sqlite]
                                          [--photos 60] [--threads 4] [--workers 2]
+    .venv/bin/python bench/blob_bench.py --memory [--megapixels 25] [--at-once 2] [--uploads 6]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import http.client
 import io
 import json
+import math
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -298,6 +311,158 @@ def report(figures: dict[str, Any], args: argparse.Namespace) -> None:
     print(json.dumps({"blob_bench": figures}, default=str))
 
 
+# --- Memory of decoding (--memory) -------------------------------------------------------------
+
+
+def _size(pixels: int) -> tuple[int, int]:
+    """Return a 4:3 size with at most that many pixels."""
+    height = math.isqrt(pixels * 3 // 4)
+    return pixels // height, height
+
+
+def _scene(size: tuple[int, int]):
+    from PIL import Image
+
+    gradient = Image.linear_gradient("L").resize(size)
+    flat = Image.new("L", size, 90)
+    return Image.merge("RGB", [gradient, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), flat])
+
+
+def _image(kind: str, pixels: int) -> bytes:
+    """Make one kind of image with that many pixels (or just under)."""
+    from PIL import Image, ImageCms
+
+    from server.blobs import images  # noqa: F401 - registers the HEIC encoder and decoder
+
+    size, out = _size(pixels), io.BytesIO()
+    if kind == "png-flat":
+        Image.new("RGB", size, (200, 120, 60)).save(out, "PNG")
+    elif kind == "jpeg-rotated-profile":
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        _scene(size).save(out, "JPEG", quality=90, exif=exif, icc_profile=profile)
+    elif kind == "jpeg-cmyk":
+        _scene(size).convert("CMYK").save(out, "JPEG", quality=90)
+    elif kind == "png-16-bit-grey":
+        Image.new("I;16", size, 40000).save(out, "PNG")
+    elif kind == "heic":
+        _scene(size).save(out, "HEIF", quality=80)
+    elif kind == "png-transparent":
+        Image.new("RGBA", size, (200, 120, 60, 128)).save(out, "PNG")
+    elif kind == "webp-transparent":
+        image = _scene(size)
+        image.putalpha(128)
+        image.save(out, "WEBP", quality=80)
+    elif kind == "webp":
+        _scene(size).save(out, "WEBP", quality=80)
+    return out.getvalue()
+
+
+# Each kind at its own limit: the plain ones at the pixel limit, the costly ones at a quarter.
+PLAIN_KINDS = ["png-flat", "jpeg-rotated-profile", "jpeg-cmyk", "png-16-bit-grey", "heic"]
+COSTLY_KINDS = ["png-transparent", "webp-transparent", "webp"]
+
+
+def _rss() -> int:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize()
+
+
+def _peak_rss() -> int:
+    """The process's own peak (VmHWM): ru_maxrss would start from the parent's at the fork."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise BenchError("no VmHWM in /proc/self/status (--memory needs Linux)")
+
+
+def decode_child(path: str, max_pixels: int, uploads: int, at_once: int) -> None:
+    """Render the file `uploads` times at once with `at_once` slots; print the peak growth."""
+    from server.blobs import images
+
+    data = Path(path).read_bytes()
+    slots = images.DecodeSlots(at_once, 600)
+    errors: list[str] = []
+
+    def one() -> None:
+        try:
+            images.render(data, max_pixels, slots)
+        except Exception as error:  # reported, so the figure is never of a failed decode
+            errors.append(repr(error))
+
+    gc.collect()
+    before = _rss()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=one) for _ in range(uploads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    peak = _peak_rss()
+    seconds = time.perf_counter() - started
+    print(json.dumps({"mib": (peak - before) / 2**20, "seconds": seconds, "errors": errors}))
+
+
+def _measure(path: Path, max_pixels: int, uploads: int, at_once: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--decode-child", str(path), "--megapixels", "0"]
+    command += [f"--max-pixels={max_pixels}", f"--uploads={uploads}", f"--at-once={at_once}"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"decoding {path.name}: {done.stderr[-500:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    if figures["errors"]:
+        raise BenchError(f"decoding {path.name}: {figures['errors'][0]}")
+    return figures
+
+
+def memory_bench(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """Measure the peak memory of the worst accepted images, alone and several at once."""
+    from server.blobs.images import COSTLY_SHARE
+
+    max_pixels = args.megapixels * 1_000_000
+    figures: dict[str, Any] = {"megapixels": args.megapixels, "kinds": {}}
+    for kind in PLAIN_KINDS + COSTLY_KINDS:
+        pixels = max_pixels if kind in PLAIN_KINDS else max_pixels // COSTLY_SHARE
+        print(f"making {kind} of {pixels / 1e6:.1f} MP...", file=sys.stderr)
+        path = tmp / kind
+        path.write_bytes(_image(kind, pixels))
+        alone = _measure(path, max_pixels, 1, 1)
+        figures["kinds"][kind] = {
+            "megapixels": pixels / 1e6,
+            "kb": path.stat().st_size / 1000,
+            **alone,
+        }
+    worst = max(figures["kinds"], key=lambda kind: figures["kinds"][kind]["mib"])
+    figures["worst"] = worst
+    figures["at_once"] = {
+        "uploads": args.uploads,
+        "slots": args.at_once,
+        **_measure(tmp / worst, max_pixels, args.uploads, args.at_once),
+    }
+    figures["unbounded"] = {
+        "uploads": args.uploads,
+        **_measure(tmp / worst, max_pixels, args.uploads, args.uploads),
+    }
+    return figures
+
+
+def memory_report(figures: dict[str, Any]) -> None:
+    print(f"\nDecoding memory at BLOB_MAX_MEGAPIXELS={figures['megapixels']} (peak RSS growth)\n")
+    print(f"{'image':<26}{'MP':>6}{'KB sent':>10}{'peak MiB':>10}{'seconds':>9}")
+    for kind, one in figures["kinds"].items():
+        print(
+            f"{kind:<26}{one['megapixels']:>6.1f}{one['kb']:>10.0f}"
+            f"{one['mib']:>10.0f}{one['seconds']:>9.2f}"
+        )
+    bounded, unbounded = figures["at_once"], figures["unbounded"]
+    print(
+        f"\n{bounded['uploads']} x {figures['worst']} at once: "
+        f"{bounded['mib']:.0f} MiB with {bounded['slots']} slots, "
+        f"{unbounded['mib']:.0f} MiB unbounded"
+    )
+    print(json.dumps({"blob_memory": figures}, default=str))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -308,18 +473,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--photos", type=int, default=60, help="photos per upload phase")
     parser.add_argument("--threads", type=int, default=4, help="client threads, server threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--memory", action="store_true", help="measure decoding memory instead")
+    parser.add_argument("--megapixels", type=int, default=25, help="BLOB_MAX_MEGAPIXELS")
+    parser.add_argument("--at-once", type=int, default=2, help="BLOB_DECODES_AT_ONCE")
+    parser.add_argument("--uploads", type=int, default=6, help="uploads at once, for --memory")
+    parser.add_argument("--decode-child", help=argparse.SUPPRESS)
+    parser.add_argument("--max-pixels", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.decode_child:
+        decode_child(args.decode_child, args.max_pixels, args.uploads, args.at_once)
+        return 0
     with tempfile.TemporaryDirectory(prefix="hearth-blob-bench-") as tmp:
         try:
-            figures = bench(args, Path(tmp))
+            figures = (memory_bench if args.memory else bench)(args, Path(tmp))
         except BenchError as error:
             print(f"blob bench failed: {error}", file=sys.stderr)
             return 1
-    report(figures, args)
+    (memory_report(figures) if args.memory else report(figures, args))
     return 0
 
 

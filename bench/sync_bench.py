@@ -205,6 +205,7 @@ class Database:
     label: str
     is_postgres: bool
     admin: Any = None  # a SQLAlchemy engine on the PostgreSQL database, for the schema
+    schema: str = PG_SCHEMA
 
     def drop(self) -> None:
         """Remove the benchmark's schema (the SQLite file goes with the temp dir)."""
@@ -213,12 +214,12 @@ class Database:
         import sqlalchemy as sa
 
         with self.admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"))
         self.admin.dispose()
         self.admin = None
 
 
-def open_database(requested: str, tmp: Path) -> Database:
+def open_database(requested: str, tmp: Path, schema: str = PG_SCHEMA) -> Database:
     """Prepare an empty PostgreSQL schema, or a SQLite file when PostgreSQL is not reachable."""
     import sqlalchemy as sa
 
@@ -233,17 +234,17 @@ def open_database(requested: str, tmp: Path) -> Database:
     try:
         with engine.begin() as conn:
             version = conn.execute(sa.text("SHOW server_version")).scalar()
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {PG_SCHEMA}"))
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
     except sa.exc.OperationalError as error:
         engine.dispose()
         reason = str(error.orig).strip().splitlines()[0]
         print(f"PostgreSQL not reachable ({reason}); using SQLite.", file=sys.stderr)
         return sqlite
     separator = "&" if "?" in requested else "?"
-    url = f"{requested}{separator}options=-csearch_path%3D{PG_SCHEMA}"
+    url = f"{requested}{separator}options=-csearch_path%3D{schema}"
     where = engine.url.render_as_string(hide_password=True).split("://", 1)[1]
-    return Database(url, f"PostgreSQL {version} at {where}, schema {PG_SCHEMA}", True, engine)
+    return Database(url, f"PostgreSQL {version} at {where}, schema {schema}", True, engine, schema)
 
 
 def server_environment(database_url: str) -> dict[str, str]:

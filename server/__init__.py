@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    config_module.check_rate_limit_storage(app.config, app.logger)
 
     if app.config["TRUST_PROXY"]:
         n = app.config["TRUST_PROXY"]
@@ -50,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["DATABASE_LOCK_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     login_manager.session_protection = (
@@ -58,8 +59,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     from server.accounts.sessions import ServerSessionInterface, make_store
+    from server.live.sessions import StreamEndingStore
 
-    app.session_interface = ServerSessionInterface(make_store(app))
+    app.session_interface = ServerSessionInterface(StreamEndingStore(make_store(app)))
 
     security.init_app(app)
     limiter.init_app(app)
@@ -87,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from server.accounts.routes import blp as accounts_blp
     from server.blobs.routes import blp as blobs_blp
+    from server.live.routes import blp as live_blp
     from server.promises.routes import blp as promises_blp
     from server.push.routes import blp as push_blp
     from server.spaces.routes import blp as pairing_blp
@@ -100,12 +103,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         promises_blp,
         push_blp,
         blobs_blp,
+        live_blp,
     ):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
     app.extensions["hearth_api"] = api
+    from server.sync.openapi import describe_mutations
+
+    describe_mutations(api)
 
     from server.blobs import storage as blob_storage
 
@@ -114,6 +121,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.push import queue as push_queue
 
     push_queue.init_app(app)
+
+    from server.live import pokes  # noqa: F401 -- pokes registers its hook
+    from server.live import service as live
+
+    live.init_app(app)
 
     from server import cli
 

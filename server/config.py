@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -44,6 +45,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "TESTING": hearth_env == "testing",
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        # How long a request waits for a database lock before answering 503 busy.
+        "DATABASE_LOCK_TIMEOUT_MS": int(env("DATABASE_LOCK_TIMEOUT_MS", "5000")),
+        # How long one sync push may hold its space's lock; the client sends the rest next.
+        "SYNC_PUSH_BUDGET_MS": int(env("SYNC_PUSH_BUDGET_MS", "200")),
         "REDIS_URL": redis_url,
         "SESSION_STORE": env("SESSION_STORE", "redis" if redis_url else "database").strip(),
         "SESSION_LIFETIME_DAYS": int(env("SESSION_LIFETIME_DAYS", "180")),
@@ -52,16 +57,17 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "").strip()
         or redis_url
         or "memory://",
+        "RATELIMIT_SINGLE_PROCESS": _bool(env("RATELIMIT_SINGLE_PROCESS", "false")),
         "PUBLIC_URL": public_url,
         "TRUST_PROXY": int(env("TRUST_PROXY", "0")),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO").strip().upper(),
         "VAPID_PRIVATE_KEY": env("VAPID_PRIVATE_KEY", "").strip(),
         "VAPID_KEY_FILE": env("VAPID_KEY_FILE", "").strip()
         or str(instance_path / "vapid_private.pem"),
-        # Push services want a contact; Apple refuses localhost ones, so set it in production.
-        "VAPID_SUBJECT": env("VAPID_SUBJECT", "").strip()
-        or public_url
-        or "mailto:hearth@localhost",
+        # Push services want a contact; empty: made from PUBLIC_URL at start (server/push/keys.py).
+        "VAPID_SUBJECT": env("VAPID_SUBJECT", "").strip(),
+        # Where push messages may go; empty: the known push services in production (guard.py).
+        "PUSH_ALLOWED_HOSTS": env("PUSH_ALLOWED_HOSTS", "").strip(),
         "PUSH_QUEUE": env("PUSH_QUEUE", "").strip().lower() or default_queue,
         "PUSH_QUEUE_FILE": env("PUSH_QUEUE_FILE", "").strip()
         or str(instance_path / "push-queue.db"),
@@ -70,10 +76,41 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BLOB_STORAGE": env("BLOB_STORAGE", "").strip() or "local",
         "BLOB_DIR": env("BLOB_DIR", "").strip() or str(instance_path / "blobs"),
         "BLOB_MAX_BYTES": int(env("BLOB_MAX_MB", "20")) * 1024 * 1024,
-        "BLOB_MAX_PIXELS": int(env("BLOB_MAX_MEGAPIXELS", "50")) * 1_000_000,
+        # 25 takes the 24 MP (5712 x 4284) photos of recent phones; the app sends at most 4.2.
+        "BLOB_MAX_PIXELS": int(env("BLOB_MAX_MEGAPIXELS", "25")) * 1_000_000,
+        "BLOB_DECODES_AT_ONCE": int(env("BLOB_DECODES_AT_ONCE", "2")),
+        "BLOB_DECODE_WAIT_SECONDS": float(env("BLOB_DECODE_WAIT_SECONDS", "10")),
         "BLOB_QUOTA_BYTES": int(env("BLOB_QUOTA_MB", "2048")) * 1024 * 1024,
         "BLOB_GRACE_HOURS": int(env("BLOB_GRACE_HOURS", "24")),
     }
+
+
+class ConfigurationError(RuntimeError):
+    """A setting that would make the app unsafe to run."""
+
+
+def check_rate_limit_storage(config: dict[str, Any], log: logging.Logger) -> None:
+    """Refuse per-process rate-limit counters in production unless one process serves."""
+    if config["HEARTH_ENV"] != "production" or not config["RATELIMIT_ENABLED"]:
+        return
+    if not str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        return
+    problem = (
+        "Rate limits are counted in memory (RATELIMIT_STORAGE_URI=memory://): every "
+        "worker process counts on its own, so each limit is multiplied by the number of "
+        "processes (password guessing included)."
+    )
+    if not config["RATELIMIT_SINGLE_PROCESS"]:
+        raise ConfigurationError(
+            f"{problem} Set REDIS_URL (or RATELIMIT_STORAGE_URI) so that every process "
+            "shares the counters, or set RATELIMIT_SINGLE_PROCESS=true if exactly one "
+            "process serves the app."
+        )
+    log.warning(
+        "%s RATELIMIT_SINGLE_PROCESS=true: run exactly one process (gunicorn --workers 1), "
+        "or set REDIS_URL.",
+        problem,
+    )
 
 
 # Settings that are part of the program, not of the deployment.
@@ -86,16 +123,29 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_KEY_PREFIX": "hearth",
     # Limits, each a limits-library string; tests lower or raise them.
     "LIMIT_LOGIN_PER_IP": "30 per minute;300 per hour",
+    # Failed sign-ins to one account from devices it does not know...
     "LIMIT_LOGIN_PER_ACCOUNT": "5 per minute;30 per hour",
+    # ...and from one device that has signed in to it before (its device cookie).
+    "LIMIT_LOGIN_PER_DEVICE": "5 per minute;30 per hour",
+    "DEVICE_COOKIE_DAYS": 365,
     "LIMIT_REGISTER_PER_IP": "10 per hour",
     "LIMIT_INVITE_CREATE_PER_USER": "10 per hour",
     "LIMIT_INVITE_ACCEPT_PER_USER": "10 per 15 minutes",
+    # Photo uploads that decode (a photo stored already is not counted).
+    "LIMIT_BLOB_UPLOAD_PER_USER": "30 per minute;500 per hour",
     # argon2id parameters (RFC 9106 low-memory profile); tests use cheaper ones.
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 64 * 1024,
     "ARGON2_PARALLELISM": 4,
     "INVITE_TTL_MINUTES": 15,
     # Push delivery (DESIGN §5).
+    # The live channel (DESIGN §10).
+    "LIVE_HEARTBEAT_SECONDS": 15,
+    "LIVE_RETRY_MS": 2000,
+    # How often an open stream checks its session is still there (a missed bye).
+    "LIVE_SESSION_CHECK_SECONDS": 300,
+    # A stream ends after this long and the browser reconnects: streams spread over servers.
+    "LIVE_MAX_SECONDS": 3600,
     "PUSH_QUEUE_NAME": "hearth-push",
     "PUSH_TTL_SECONDS": 24 * 3600,
     "PUSH_COALESCE_SECONDS": 3 * 60,

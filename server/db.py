@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 
 from server.extensions import db
@@ -18,8 +19,33 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def configure_engine(engine: Engine) -> None:
-    """Give SQLite real transactions, foreign keys and WAL; PostgreSQL needs nothing."""
+# SQLite's and PostgreSQL's ways of saying that a lock was not had in time.
+_LOCK_MESSAGES = ("database is locked", "database table is locked")
+_LOCK_SQLSTATES = {"55P03", "57014"}  # lock_not_available, query_canceled (statement_timeout)
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Tell whether a database error means a lock was not had in time (worth a retry later)."""
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code in _LOCK_SQLSTATES or any(m in str(error.orig) for m in _LOCK_MESSAGES)
+
+
+def configure_engine(engine: Engine, lock_timeout_ms: int = 5000) -> None:
+    """Bound every wait for a lock; give SQLite real transactions, foreign keys and WAL."""
+    lock_timeout_ms = int(lock_timeout_ms)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection, _record):
+            # A session setting, committed so that the pool's rollbacks keep it.
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET lock_timeout = {lock_timeout_ms}")
+            cursor.close()
+            dbapi_connection.commit()
+
+        return
     if engine.dialect.name != "sqlite":
         return
 
@@ -29,7 +55,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={lock_timeout_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -7,8 +7,10 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from server.db import is_lock_timeout
 from server.extensions import db
 
 log = logging.getLogger(__name__)
@@ -120,9 +122,21 @@ def register_error_handlers(app: Flask) -> None:
         err = validation_error(error.messages)
         return error_response(err.status, err.code, err.message, err.fields)
 
+    def _busy():
+        # Another request held a lock too long: the transaction that waited wrote nothing. A
+        # view that committed before saving the session failed is told so too; a retried push
+        # skips what it applied.
+        log.warning("database lock not had in time on %s %s", request.method, request.path)
+        return error_response(
+            503, "busy", "The server is busy. Try again.", headers={"Retry-After": "1"}
+        )
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         db.session.rollback()
+        # What failed outside a view (saving the session, say) arrives wrapped in a 500.
+        if is_lock_timeout(getattr(error, "original_exception", None)):
+            return _busy()
         if not _wants_json() and error.code != 413:
             return error
         status = error.code or 500
@@ -141,6 +155,13 @@ def register_error_handlers(app: Flask) -> None:
         if status == 429 and getattr(error, "description", None):
             message = f"Too many attempts ({error.description}). Wait a little and try again."
         return error_response(status, code, message, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    def _database_error(error: OperationalError):
+        db.session.rollback()
+        if is_lock_timeout(error):
+            return _busy()
+        return _unexpected(error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

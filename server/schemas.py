@@ -150,13 +150,30 @@ class TimeZone(fields.String):
         return name
 
 
+class Flag(fields.Boolean):
+    """A JSON true or false, nothing that merely looks like one (0, "yes")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 NO_NUL = "^[^\\x00]*$"
 
 
-def describe_unstorable_text(self, field: fields.Field, ret: dict, **_kwargs) -> dict:
-    """Say in the API's description that no string may hold a NUL (apispec attribute function)."""
+def describe_rules(self, field: fields.Field, ret: dict, **_kwargs) -> dict:
+    """Add what apispec leaves out: no NUL in strings, a nullable object that is null or itself."""
     if isinstance(field, fields.String) and not ({"pattern", "enum", "format"} & set(ret)):
         return {"pattern": NO_NUL}
+    if isinstance(field, fields.Nested) and "anyOf" in ret:
+        # apispec writes a nullable object as "any object or null": say "null" alone.
+        return {
+            "anyOf": [
+                {"type": "object", "nullable": True, "enum": [None]} if "$ref" not in x else x
+                for x in ret["anyOf"]
+            ]
+        }
     return {}
 
 
@@ -178,7 +195,7 @@ class HearthMarshmallowPlugin(MarshmallowPlugin):
     def init_spec(self, spec):
         """Set up the converter, then teach it the rules every string follows."""
         super().init_spec(spec)
-        self.converter.add_attribute_function(describe_unstorable_text)
+        self.converter.add_attribute_function(describe_rules)
 
 
 class ErrorDetailSchema(BaseSchema):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ["HEARTH_ENV"] = "testing"
@@ -30,9 +32,11 @@ PASSWORD = "a long enough password"
 RELAXED_LIMITS = {
     "LIMIT_LOGIN_PER_IP": "10000 per minute",
     "LIMIT_LOGIN_PER_ACCOUNT": "10000 per minute",
+    "LIMIT_LOGIN_PER_DEVICE": "10000 per minute",
     "LIMIT_REGISTER_PER_IP": "10000 per minute",
     "LIMIT_INVITE_CREATE_PER_USER": "10000 per minute",
     "LIMIT_INVITE_ACCEPT_PER_USER": "10000 per minute",
+    "LIMIT_BLOB_UPLOAD_PER_USER": "10000 per minute",
 }
 
 
@@ -82,6 +86,8 @@ def app_factory(database_url):
             "ARGON2_PARALLELISM": 1,
             "SESSION_STORE": "database",
             "RATELIMIT_STORAGE_URI": "memory://",
+            # One process: production-mode tests may keep the counters in memory.
+            "RATELIMIT_SINGLE_PROCESS": True,
             **RELAXED_LIMITS,
             **overrides,
         }
@@ -136,6 +142,19 @@ class ApiClient:
     def session_cookie(self) -> str | None:
         cookie = self.raw.get_cookie("hearth_session")
         return cookie.value if cookie else None
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the app on a free loopback port for the length of a test."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    app.extensions["hearth_live"].hub.close_all()  # open event streams end now, not at a heartbeat
+    server.shutdown()
+    thread.join()
+    server.server_close()
 
 
 @pytest.fixture

@@ -51,6 +51,18 @@
  * @property {string} time_zone
  */
 
+/**
+ * @typedef {object} FailedAttempts failed sign-ins from unknown devices since the last sign-in
+ * @property {number} count
+ * @property {string} last_at ISO 8601
+ */
+
+/**
+ * @typedef {object} SignedIn
+ * @property {User} user
+ * @property {FailedAttempts | null} failed_attempts
+ */
+
 /** An error the server answered with: `{error: {code, message, fields?}}`. */
 export class ApiError extends Error {
   /**
@@ -123,9 +135,9 @@ export const getMe = () => /** @type {Promise<Me>} */ (request('GET', '/me'));
 export const register = (/** @type {SignUp} */ data) =>
   /** @type {Promise<{user: User}>} */ (request('POST', '/auth/register', data));
 
-/** Sign in with email and password. */
+/** Sign in with email and password; the answer tells of others' failed attempts. */
 export const login = (/** @type {{email: string, password: string}} */ data) =>
-  /** @type {Promise<{user: User}>} */ (request('POST', '/auth/login', data));
+  /** @type {Promise<SignedIn>} */ (request('POST', '/auth/login', data));
 
 /** End this device's session. */
 export const logout = () => request('POST', '/auth/logout');

@@ -10,7 +10,7 @@ import { runUs } from './settings.js';
 import { needsIosInstallHint, registerWorker, watchInstall } from './pwa.js';
 import { timeZoneChoices } from './time.js';
 import { showAuth } from './ui/auth.js';
-import { offerInstall, offerUpdate, showIosHint } from './ui/chrome.js';
+import { offerInstall, offerUpdate, showIosHint, tellFailedSignIns } from './ui/chrome.js';
 import { showNotice } from './ui/notice.js';
 import { showRejections, showSyncStatus } from './ui/sync-status.js';
 import { createSync } from './sync.js';
@@ -139,12 +139,17 @@ function welcome(mode) {
   startWorker();
   leave();
   leave = () => {};
+  tellFailedSignIns(null); // it was told to whoever signed out
   // Signed out, this browser keeps no copy of the couple's photos; a first visit has none to clear.
   if (forgetUser()) import('./sw-photos.js').then((photos) => photos.clearPhotos()).catch(() => {});
   const { zones, current } = timeZoneChoices();
   showAuth(view, { mode, joining: Boolean(pendingCode()), timeZones: zones, timeZone: current }, {
     signUp: (data) => api.register(data).then(() => start(true)),
-    signIn: (data) => api.login(data).then(() => start(true)),
+    signIn: (data) =>
+      api.login(data).then((answer) => {
+        tellFailedSignIns(answer.failed_attempts);
+        return start(true);
+      }),
   });
 }
 

@@ -40,13 +40,22 @@ function bodyOf(/** @type {PushSubscription} */ subscription) {
 async function subscribeAndPost() {
   const key = bytesOf((await api.pushKey()).public_key);
   const registration = await navigator.serviceWorker.ready;
+  const options = { userVisibleOnly: true, applicationServerKey: key };
   let subscription = await registration.pushManager.getSubscription();
   if (subscription && !madeWith(subscription, key)) {
     await subscription.unsubscribe();
     subscription = null;
   }
-  subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-  await api.savePushSubscription(bodyOf(subscription));
+  subscription ??= await registration.pushManager.subscribe(options);
+  try {
+    await api.savePushSubscription(bodyOf(subscription));
+  } catch (error) {
+    if (!(error instanceof api.ApiError && error.code === 'endpoint_taken')) throw error;
+    // Another account still holds this browser's endpoint: a new subscription brings a new one.
+    await subscription.unsubscribe();
+    subscription = await registration.pushManager.subscribe(options);
+    await api.savePushSubscription(bodyOf(subscription));
+  }
 }
 
 /**

@@ -44,14 +44,20 @@ export async function photoResponse(request, waitUntil) {
     waitUntil(quietly(touch(request.url)));
     return cached;
   }
-  const response = await fetch(request);
-  if (storable(response)) waitUntil(quietly(store(request.url, response.clone())));
+  // Open before the fetch, so that a sign-out's clearPhotos reaches this worker while it runs.
+  await openBook().catch(() => undefined);
+  const since = generation;
+  // Past the browser's HTTP cache both ways: only this cache keeps photos, and sign-out empties it.
+  // By its URL: a navigation's request (a photo opened in a tab) cannot be copied with changes.
+  const response = await fetch(request.url, { cache: 'no-store', signal: request.signal });
+  if (storable(response)) waitUntil(quietly(store(request.url, response.clone(), since)));
   return response;
 }
 
 /** Delete every cached photo and the bookkeeping; from a page too (on sign-out), where the worker may be busy. */
 export async function clearPhotos() {
   await exclusively(async () => {
+    generation += 1;
     if (opening) (await opening.catch(() => null))?.close();
     opening = null;
     await caches.delete(PHOTO_CACHE);
@@ -89,6 +95,9 @@ function exclusively(body) {
 /** @type {Promise<IDBDatabase> | null} */
 let opening = null;
 
+// Counts the times the bookkeeping went away (a sign-out): a photo fetched before must not be kept after.
+let generation = 0;
+
 /** The bookkeeping database, opened once per worker and let go when someone deletes it. */
 function openBook() {
   opening ??= new Promise((resolve, reject) => {
@@ -101,12 +110,15 @@ function openBook() {
     };
     request.onsuccess = () => {
       const db = request.result;
+      // A page deleting the database (clearPhotos on sign-out) or the browser closing it.
       db.onversionchange = () => {
         db.close();
         opening = null;
+        generation += 1;
       };
       db.onclose = () => {
         opening = null;
+        generation += 1;
       };
       resolve(db);
     };
@@ -128,11 +140,18 @@ async function touch(/** @type {string} */ url) {
   });
 }
 
-/** Keep a photo, then make room for it. */
-async function store(/** @type {string} */ url, /** @type {Response} */ response) {
+/**
+ * Keep a photo, then make room for it; not if the photos were cleared since its fetch began.
+ * @param {string} url
+ * @param {Response} response
+ * @param {number} since the generation when the fetch began
+ */
+async function store(url, response, since) {
   // The whole body arrives before the lock: a slow network never holds up the others.
   const size = (await response.clone().blob()).size;
   await exclusively(async () => {
+    // A clear holds the lock until the database is gone, and bumps the generation on its way.
+    if (generation !== since) return;
     const db = await openBook();
     const limit = await limitOf(db);
     if (size > limit) return; // it would push out every other photo, then itself

@@ -90,8 +90,9 @@ export async function createSync(db, getMe, hooks) {
       });
       if (refused?.size) photos?.explainRefusals(answer.results, batch, refused);
       if (await keepRejections(db, answer.results, batch)) changed();
-      // A gap or a partial batch: the pull that follows settles what the server has.
-      if (answer.last_mutation_id < batch[batch.length - 1].id) return;
+      // Nothing taken (a gap): the pull that follows settles what the server has. A part taken
+      // (the server keeps each push short): send the rest at once.
+      if (answer.last_mutation_id < batch[0].id) return;
       acked = answer.last_mutation_id;
     }
   };

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import UtcDateTime, utcnow
@@ -26,6 +26,10 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str] = mapped_column(String(64))
     space_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("spaces.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Failed sign-ins from devices the account does not know, since its last sign-in:
+    # the owner is told at the next one.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     space: Mapped[Space] = relationship(lazy="joined")
 

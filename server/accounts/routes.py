@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from server.accounts import service
+from server.accounts.devices import known_device
 from server.accounts.schemas import (
     ChangePasswordSchema,
     DeviceListSchema,
@@ -17,6 +18,7 @@ from server.accounts.schemas import (
     ProfileSchema,
     RegisterSchema,
     SessionSchema,
+    SignInSchema,
     UserEnvelopeSchema,
 )
 from server.errors import ApiError
@@ -61,18 +63,40 @@ def register(args):
     return {"user": service.register(**args)}
 
 
+def _login_device_key() -> str:
+    return f"login-device:{known_device()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+# A device that has signed in to the account before (a valid device cookie) is not
+# counted with strangers: they cannot lock its owner out. It has a limit of its own.
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(lambda: current_app.config["LIMIT_LOGIN_PER_IP"], key_func=client_ip)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_LOGIN_PER_IP"],
+    key_func=client_ip,
+    exempt_when=lambda: known_device() is not None,
+)
 @limiter.limit(
     lambda: current_app.config["LIMIT_LOGIN_PER_ACCOUNT"],
     key_func=_login_account_key,
-    deduct_when=lambda response: response.status_code == 401,
+    exempt_when=lambda: known_device() is not None,
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_LOGIN_PER_DEVICE"],
+    key_func=_login_device_key,
+    exempt_when=lambda: known_device() is None,
+    deduct_when=_failed,
 )
 @blp.arguments(LoginSchema)
-@blp.response(200, UserEnvelopeSchema)
+@blp.response(200, SignInSchema)
 def login(args):
-    """Sign in with email and password; the session id is new."""
-    return {"user": service.login(**args)}
+    """Sign in (a new session id); tell of unknown devices' failed attempts since the last."""
+    user, failed = service.login(**args, known_device=known_device() is not None)
+    return {"user": user, "failed_attempts": failed}
 
 
 @blp.route("/auth/logout", methods=["POST"])

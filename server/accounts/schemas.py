@@ -44,6 +44,8 @@ class ProfileSchema(BaseSchema):
     display_name = Text(min_length=1, max_length=80)
     time_zone = TimeZone()
 
+    openapi_extra = {"minProperties": 1}
+
     @ma.validates_schema
     def _something(self, data, **_kwargs):
         if not data:
@@ -70,6 +72,15 @@ class PartnerSchema(BaseSchema):
 
 class UserEnvelopeSchema(BaseSchema):
     user = fields.Nested(UserSchema, required=True)
+
+
+class FailedAttemptsSchema(BaseSchema):
+    count = fields.Integer(required=True)
+    last_at = fields.DateTime(required=True)
+
+
+class SignInSchema(UserEnvelopeSchema):
+    failed_attempts = fields.Nested(FailedAttemptsSchema, allow_none=True, required=True)
 
 
 class MeSchema(BaseSchema):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from server import events
+from server.accounts.devices import remember_device
 from server.accounts.models import User
 from server.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
 from server.accounts.sessions import USER_KEY, StoredSession, current_store, token_key
-from server.db import write_transaction
+from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
 from server.push import service as push
@@ -72,24 +75,72 @@ def register(email: str, password: str, display_name: str, time_zone: str) -> Us
             fields={"email": "An account with this email exists already."},
         ) from None
     _start_session(user)
+    remember_device(user.id)
     return user
 
 
-def login(email: str, password: str) -> User:
-    """Sign in; an unknown email and a wrong password get the same answer."""
+@dataclass
+class FailedAttempts:
+    count: int
+    last_at: datetime
+
+
+def _note_failed_attempt(email: str) -> None:
+    """Count a failed sign-in from an unknown device against the account, if there is one."""
+    # The same statement whether or not the account exists: the answer takes as long.
+    with write_transaction():
+        db.session.execute(
+            update(User)
+            .where(User.email_key == email_key(email)[:254])
+            .values(failed_logins=User.failed_logins + 1, last_failed_login_at=utcnow())
+        )
+
+
+def _take_failed_attempts(user: User) -> FailedAttempts | None:
+    """Return the failed sign-ins since the last one, and start counting again."""
+    if not user.failed_logins:
+        return None
+    with write_transaction():
+        locked = db.session.execute(
+            select(User.failed_logins, User.last_failed_login_at)
+            .where(User.id == user.id)
+            .with_for_update(key_share=True)
+        ).first()
+        if locked is None:
+            return None
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=0, last_failed_login_at=None)
+        )
+    if not locked.failed_logins or locked.last_failed_login_at is None:
+        return None  # told by another sign-in meanwhile
+    return FailedAttempts(locked.failed_logins, locked.last_failed_login_at)
+
+
+def login(
+    email: str, password: str, known_device: bool = False
+) -> tuple[User, FailedAttempts | None]:
+    """Sign in; an unknown email and a wrong password get the same answer.
+
+    Also return the failed attempts from unknown devices since the last sign-in.
+    """
     user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
     if user is None:
         burn_time(password)
-        raise INVALID_LOGIN
-    if not verify_password(user.password_hash, password):
+    if user is None or not verify_password(user.password_hash, password):
+        if not known_device:
+            _note_failed_attempt(email)
         raise INVALID_LOGIN
     if needs_rehash(user.password_hash):
         new_hash = hash_password(password)
         with write_transaction():
             db.session.refresh(user)
             user.password_hash = new_hash
+    failed = _take_failed_attempts(user)
     _start_session(user)
-    return user
+    remember_device(user.id)
+    return user, failed
 
 
 def logout() -> None:
@@ -135,6 +186,7 @@ def update_profile(user: User, changes: dict) -> User:
         for name in ("display_name", "time_zone"):
             if name in changes:
                 setattr(user, name, changes[name])
+    events.profile_changed.send(None, user_id=user.id)
     return user
 
 

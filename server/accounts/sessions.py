@@ -236,6 +236,19 @@ class RedisStore:
         return 0
 
 
+def cookie_secure(app: Flask, request: Request) -> bool:
+    """Tell whether cookies get Secure: always, except on localhost in development."""
+    mode = app.config.get("SESSION_COOKIE_SECURE_MODE", "auto")
+    if mode in {"true", "1", "yes", "on"}:
+        return True
+    if mode in {"false", "0", "no", "off"}:
+        return False
+    local_dev = app.config["HEARTH_ENV"] in {"development", "testing"} and (
+        request.host.rsplit(":", 1)[0] in LOOPBACK_HOSTS
+    )
+    return not local_dev
+
+
 class ServerSession(CallbackDict, SessionMixin):
     """The session dict of one request; `token` is None until it is stored."""
 
@@ -268,17 +281,6 @@ class ServerSessionInterface(SessionInterface):
             if stored is not None:
                 return ServerSession(stored.data, token=token, stored=stored)
         return ServerSession()
-
-    def _cookie_secure(self, app: Flask, request: Request) -> bool:
-        mode = app.config.get("SESSION_COOKIE_SECURE_MODE", "auto")
-        if mode in {"true", "1", "yes", "on"}:
-            return True
-        if mode in {"false", "0", "no", "off"}:
-            return False
-        local_dev = app.config["HEARTH_ENV"] in {"development", "testing"} and (
-            request.host.rsplit(":", 1)[0] in LOOPBACK_HOSTS
-        )
-        return not local_dev
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         from flask import request
@@ -320,7 +322,7 @@ class ServerSessionInterface(SessionInterface):
             expires=datetime.now(UTC) + lifetime,
             path="/",
             httponly=True,
-            secure=self._cookie_secure(app, request),
+            secure=cookie_secure(app, request),
             samesite="Lax",
         )
         response.vary.add("Cookie")

@@ -12,13 +12,20 @@ from typing import Any
 
 from server.agreements.schemas import AcceptSchema, AmendSchema, IdSchema, ProposeSchema
 from server.sync.models import Record
-from server.sync.registry import MutationContext, Rejected, kind, mutator
+from server.sync.registry import MutationContext, Rejected, json_size, kind, mutator
 
 KIND = "agreement"
 PROPOSED = "proposed"
 ACTIVE = "active"
 NEEDS_REVIEW = "needs_review"
 RETIRED = "retired"
+# Bounds a couple never meets but that keep one agreement from growing without end. Past
+# them an amend is refused (retiring and proposing anew keeps every revision readable):
+# what was once agreed is never dropped. The event log only keeps its newest entries.
+MAX_REVISIONS = 100
+MAX_SIZE = 200_000  # characters of the agreement's JSON
+MAX_EVENTS = 300
+START_AFRESH = "retire it and propose a new one (this one stays readable)."
 
 
 def current_revision(data: dict[str, Any]) -> int:
@@ -56,11 +63,12 @@ def _event(ctx: MutationContext, data: dict[str, Any], event: str, revision: int
     data["events"].append(
         {"event": event, "by": str(ctx.user.id), "at": ctx.now.isoformat(), "revision": revision}
     )
+    del data["events"][:-MAX_EVENTS]
 
 
 def _changeable(ctx: MutationContext, record_id: uuid.UUID) -> Record:
     """Return an agreement the couple may still change, or reject with the reason."""
-    found = ctx.find(KIND, record_id)
+    found = ctx.find_visible(KIND, record_id)
     # An archived copy lives in a solo space: say it is archived rather than "pair first".
     if found is None or not found.archived:
         ctx.require_couple()
@@ -117,15 +125,27 @@ def amend(ctx: MutationContext, args: dict[str, Any]) -> None:
     data = record.data
     n = current + 1
     title = args.get("title", data["title"])
-    data["revisions"].append(
-        {
-            "n": n,
-            "text": args["text"],
-            "title": title,
-            "author": str(ctx.user.id),
-            "at": ctx.now.isoformat(),
-        }
-    )
+    revision = {
+        "n": n,
+        "text": args["text"],
+        "title": title,
+        "author": str(ctx.user.id),
+        "at": ctx.now.isoformat(),
+    }
+    # Checked before anything changes: the data is changed in place below.
+    if len(data["revisions"]) >= MAX_REVISIONS:
+        raise Rejected(
+            "too_many_revisions",
+            f"This agreement has {MAX_REVISIONS} revisions, as many as one can hold: "
+            + START_AFRESH,
+        )
+    if json_size(data) + json_size(revision) >= MAX_SIZE:
+        raise Rejected(
+            "too_large",
+            "This agreement holds as much text as one can: " + START_AFRESH,
+            {"text": "The agreement is full."},
+        )
+    data["revisions"].append(revision)
     data["title"] = title
     if "review_on" in args:
         data["review_on"] = args["review_on"].isoformat() if args["review_on"] else None

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
@@ -25,6 +28,8 @@ THUMB_SIDE = 400
 JPEG_QUALITY = 86
 THUMB_QUALITY = 80
 SRGB = ImageCms.createProfile("sRGB")
+# WebP images and images with transparency may have this share of the pixel limit.
+COSTLY_SHARE = 4
 
 
 class BadImage(Exception):
@@ -50,8 +55,42 @@ class Renditions:
     thumb: Rendition
 
 
+class Busy(Exception):
+    """No decoding slot came free in time."""
+
+
+class DecodeSlots:
+    """Bound the decodes running at once in one process: each holds up to a couple hundred MB."""
+
+    def __init__(self, at_once: int, wait_seconds: float) -> None:
+        self._free = threading.BoundedSemaphore(max(1, at_once))
+        self._wait = wait_seconds
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold a slot for the block; raise Busy when none comes free within the wait."""
+        if not self._free.acquire(timeout=self._wait):
+            raise Busy
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return "A" in image.getbands() or "transparency" in image.info
+
+
+def _pixel_limit(image: Image.Image, max_pixels: int) -> int:
+    """Return the most pixels this kind of image may have: less where decoding costs more."""
+    # WebP's decoder holds about three copies of its canvas, and keeping transparency means
+    # encoding WebP, which needs about 15 bytes a pixel more (bench/blob_bench.py --memory).
+    costly = image.format == "WEBP" or _has_alpha(image)
+    return max_pixels // COSTLY_SHARE if costly else max_pixels
+
+
 def _open(data: bytes, max_pixels: int) -> Image.Image:
-    """Decode the first frame fully, refusing bombs, oversized and broken images."""
+    """Read the header only, refusing what is not an image we take or has too many pixels."""
     too_big = BadImage(
         "too_many_pixels", f"The image has more than {max_pixels:,} pixels. Send a smaller one."
     )
@@ -60,35 +99,76 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             # Pillow only warns between its limit and twice it: that is a bomb to us too.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
-            if image.width * image.height > max_pixels:
-                raise too_big
-            image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_big from None
     except Image.UnidentifiedImageError:
         raise BadImage("not_an_image", "This is not a JPEG, PNG, WebP or HEIC image.") from None
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
-        # Truncated or corrupt data fails while decoding, whatever the header said.
         raise BadImage("broken_image", "The image is truncated or damaged.") from None
     if image.format not in FORMATS:  # pragma: no cover - `formats=` already limits this
+        image.close()
         raise BadImage("not_an_image", "This is not a JPEG, PNG, WebP or HEIC image.")
+    limit = _pixel_limit(image, max_pixels)
+    # Refused from the header alone, before any pixel is decoded.
+    if image.width * image.height > limit:
+        image.close()
+        kind = " (WebP images and images with transparency)" if limit < max_pixels else ""
+        raise BadImage(
+            "too_many_pixels",
+            f"The image has more than {limit:,} pixels{kind}. Send a smaller one.",
+        )
+    return image
+
+
+def _load(image: Image.Image) -> None:
+    """Decode the first frame."""
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+        # Truncated or corrupt data fails while decoding, whatever the header said.
+        raise BadImage("broken_image", "The image is truncated or damaged.") from None
+
+
+def _replace(old: Image.Image, new: Image.Image) -> Image.Image:
+    """Let go of the old pixels at once: a decode holds two full-size copies at most."""
+    if new is not old:
+        old.close()
+    return new
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation to the pixels, since the tag that carried it is dropped."""
+    # In place: without an orientation nothing is copied; with one, the old pixels go at once.
+    ImageOps.exif_transpose(image, in_place=True)
     return image
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:
     """Convert to plain RGB(A) pixels in sRGB, so no colour profile needs keeping."""
     profile = image.info.get("icc_profile")
-    alpha = "A" in image.getbands() or "transparency" in image.info
+    alpha = _has_alpha(image)
     mode = "RGBA" if alpha else "RGB"
     if profile and not alpha:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            image = ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+            if image.mode == mode:
+                # Most photos: the transform rewrites the pixels where they are, with no copy.
+                ImageCms.profileToProfile(image, source, SRGB, inPlace=True)
+            else:
+                image = _replace(
+                    image, ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+                )
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken or mismatched profile: the pixels as they are make a fine photo
     if image.mode != mode:
-        image = image.convert(mode)
+        image = _replace(image, image.convert(mode))
     return image
+
+
+def _thumb_size(width: int, height: int) -> tuple[int, int]:
+    """Fit the size within THUMB_SIDE on its longest side, never enlarging."""
+    scale = min(1.0, THUMB_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
@@ -103,20 +183,26 @@ def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
     return out.getvalue()
 
 
-def render(data: bytes, max_pixels: int) -> Renditions:
-    """Decode the bytes and return an original-size rendition and a thumbnail, both clean."""
+def render(data: bytes, max_pixels: int, slots: DecodeSlots) -> Renditions:
+    """Decode the bytes and return an original-size rendition and a thumbnail, both clean.
+
+    The header is checked before waiting for one of the slots; the decoding holds one.
+    """
     image = _open(data, max_pixels)
     try:
-        # Orientation is applied to the pixels, since the EXIF tag that carried it is dropped.
-        pixels = _to_srgb(ImageOps.exif_transpose(image))
-        # JPEG for photos; WebP keeps transparency where there is some.
-        fmt, content_type = (
-            ("WEBP", "image/webp") if pixels.mode == "RGBA" else ("JPEG", "image/jpeg")
-        )
-        original = Rendition(_encode(pixels, fmt, JPEG_QUALITY), pixels.width, pixels.height)
-        small = pixels.copy()
-        small.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
-        thumb = Rendition(_encode(small, fmt, THUMB_QUALITY), small.width, small.height)
+        with slots.held():
+            _load(image)
+            image = _to_srgb(_upright(image))
+            # JPEG for photos; WebP keeps transparency where there is some.
+            fmt, content_type = (
+                ("WEBP", "image/webp") if image.mode == "RGBA" else ("JPEG", "image/jpeg")
+            )
+            original = Rendition(_encode(image, fmt, JPEG_QUALITY), image.width, image.height)
+            # Straight from the full pixels to the small size (reduce, then Lanczos): no copy
+            # of the full size, except for transparency, which Pillow premultiplies first.
+            size = _thumb_size(image.width, image.height)
+            small = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+            thumb = Rendition(_encode(small, fmt, THUMB_QUALITY), small.width, small.height)
     except (OSError, SyntaxError, ValueError, TypeError) as error:
         # An odd pixel format or a damaged frame Pillow can open but not convert.
         raise BadImage("broken_image", "The image is truncated or damaged.") from error

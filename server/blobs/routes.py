@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import flask
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from server.accounts.sessions import session_required, signed_in_user_id
+from server.accounts.sessions import USER_KEY, session_required, signed_in_user_id
 from server.blobs import images, service
 from server.blobs.schemas import BlobAnswerSchema
 from server.errors import ApiError
+from server.extensions import limiter
 
 blp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos")
 
-# Photos never change under their hash; only the signed-in browser may keep them.
-CACHE_FOREVER = "private, max-age=31536000, immutable"
+# A photo is named by the SHA-256 of its bytes (422 otherwise).
+HASH_PARAMETER = [
+    {
+        "in": "path",
+        "name": "sha256",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    }
+]
+
+# Only the service worker's photo cache keeps photos, and sign-out empties it. A browser's HTTP
+# cache would keep them past sign-out: even a `no-cache` copy is given to
+# `fetch(url, {cache: "force-cache"})` without asking the server. The ETag still serves `304`s.
+PHOTO_CACHE_CONTROL = "private, no-store"
 IMAGE_BODY = {
     "required": True,
     "content": {
@@ -43,7 +57,22 @@ def _read_body() -> bytes:
     return data
 
 
-@blp.route("/<string:sha256>", methods=["PUT"])
+def _uploader_key() -> str:
+    return f"blob-upload:{flask.session.get(USER_KEY)}"
+
+
+def _anonymous() -> bool:
+    return flask.session.get(USER_KEY) is None
+
+
+@blp.route("/<string:sha256>", methods=["PUT"], parameters=HASH_PARAMETER)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_BLOB_UPLOAD_PER_USER"],
+    key_func=_uploader_key,
+    exempt_when=_anonymous,
+    # A photo stored already costs a hash and a lookup; a busy server decoded nothing.
+    deduct_when=lambda response: response.status_code not in (200, 503),
+)
 @session_required
 @blp.doc(requestBody=IMAGE_BODY)
 @blp.response(200, BlobAnswerSchema, description="Stored already: nothing changed.")
@@ -66,11 +95,11 @@ def _serve(sha256: str, variant: str) -> Response:
     else:
         response = Response(service.read(blob, variant), mimetype=blob.content_type)
     response.set_etag(etag)
-    response.headers["Cache-Control"] = CACHE_FOREVER
+    response.headers["Cache-Control"] = PHOTO_CACHE_CONTROL
     return response
 
 
-@blp.route("/<string:sha256>", methods=["GET"])
+@blp.route("/<string:sha256>", methods=["GET"], parameters=HASH_PARAMETER)
 @session_required
 @blp.doc(responses={"200": {"description": "The photo (original size, no metadata)."}})
 def get(sha256: str):
@@ -78,7 +107,7 @@ def get(sha256: str):
     return _serve(sha256, service.ORIGINAL)
 
 
-@blp.route("/<string:sha256>/thumb", methods=["GET"])
+@blp.route("/<string:sha256>/thumb", methods=["GET"], parameters=HASH_PARAMETER)
 @session_required
 @blp.doc(responses={"200": {"description": "The thumbnail (longest side 400 px)."}})
 def thumb(sha256: str):

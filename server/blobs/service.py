@@ -32,6 +32,9 @@ SHA256_HEX = re.compile(r"^[0-9a-f]{64}\Z")
 ORIGINAL = "original"
 THUMB = "thumb"
 VARIANTS = (ORIGINAL, THUMB)
+DECODE_SLOTS = "hearth_blob_decodes"
+# A decode takes a second or two at most: by then a slot is likely free.
+BUSY_RETRY_AFTER_SECONDS = 2
 
 
 def is_hash(value: str) -> bool:
@@ -50,6 +53,19 @@ def answer(blob: Blob) -> dict[str, Any]:
         "thumb_height": blob.thumb_height,
         "size": blob.size,
     }
+
+
+def decode_slots() -> images.DecodeSlots:
+    """Return this process's decoding slots (BLOB_DECODES_AT_ONCE), made on first use."""
+    slots = current_app.extensions.get(DECODE_SLOTS)
+    if slots is None:
+        config = current_app.config
+        made = images.DecodeSlots(
+            config["BLOB_DECODES_AT_ONCE"], config["BLOB_DECODE_WAIT_SECONDS"]
+        )
+        # Two first requests at once still share one set: setdefault keeps the first.
+        slots = current_app.extensions.setdefault(DECODE_SLOTS, made)
+    return slots
 
 
 def _key(hash_: str, token: str, variant: str, content_type: str) -> str:
@@ -159,9 +175,16 @@ def upload(user_id: uuid.UUID, hash_: str, data: bytes, content_type: str) -> tu
     if found is not None:
         return found, False
     try:
-        renditions = images.render(data, current_app.config["BLOB_MAX_PIXELS"])
+        renditions = images.render(data, current_app.config["BLOB_MAX_PIXELS"], decode_slots())
     except images.BadImage as error:
         raise ApiError(422, error.code, error.message) from None
+    except images.Busy:
+        raise ApiError(
+            503,
+            "busy",
+            "The server is busy with other photos. Try again in a moment.",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+        ) from None
     storage = current_storage()
     token = secrets.token_hex(8)
     keys = {variant: _key(hash_, token, variant, renditions.content_type) for variant in VARIANTS}

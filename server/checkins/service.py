@@ -26,6 +26,20 @@ def _rekey(record, space_id: uuid.UUID) -> uuid.UUID:
 kind(KIND, rekey=_rekey)
 
 
+def _someone_elses(ctx: MutationContext, sent_id: uuid.UUID, day: date) -> bool:
+    """Tell whether the id sent names a check-in of someone else's, as far as the user may know.
+
+    The partner's id for that day is refused whether or not the partner checked in (ids
+    are computable, so the answer must not tell whether a private check-in exists); any
+    other id is the user's own from another space, unless it is a check-in they can see.
+    """
+    partner = ctx.partner
+    if partner is not None and sent_id == checkin_id(ctx.space.id, partner.id, day):
+        return True
+    sent = ctx.find_visible(KIND, sent_id)
+    return sent is not None and sent.author_id != ctx.user.id
+
+
 @mutator("checkin.save", SaveSchema)
 def save(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Create or replace my check-in of that day."""
@@ -36,15 +50,19 @@ def save(ctx: MutationContext, args: dict[str, Any]) -> None:
     # The id follows from space, author and day, whatever the client computed (its space
     # may have changed since it went offline).
     record_id = checkin_id(ctx.space.id, ctx.user.id, day)
-    if args["id"] != record_id:
-        sent = ctx.find(KIND, args["id"])
-        if sent is not None and sent.author_id != ctx.user.id:
-            raise Rejected("not_author", "Only the author can edit a check-in.")
+    if args["id"] != record_id and _someone_elses(ctx, args["id"], day):
+        raise Rejected("not_author", "Only the author can edit a check-in.")
     data = {name: args[name] for name in FIELDS}
     data["day"] = day.isoformat()
     record = ctx.find(KIND, record_id)
     if record is None:
-        ctx.create(KIND, record_id, data={**data, "ack": None}, visibility=args["visibility"])
+        ctx.create(
+            KIND,
+            record_id,
+            data={**data, "ack": None},
+            visibility=args["visibility"],
+            derived_id=True,
+        )
         return
     if record.archived:
         raise Rejected("archived", "This is an archived copy and cannot change.")

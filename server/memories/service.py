@@ -29,12 +29,14 @@ from server.memories.schemas import (
     SaveSchema,
 )
 from server.sync.models import SHARED, Record
-from server.sync.registry import MutationContext, Rejected, kind, mutator
+from server.sync.registry import MutationContext, Rejected, json_size, kind, mutator
 
 KIND = "memory"
 FIELDS = ("title", "story", "happened_on", "place", "tags")
 DEFAULTS: dict[str, Any] = {"title": "", "story": "", "happened_on": None, "place": "", "tags": []}
 MAX_HISTORY = 100
+# Replaced values kept, in characters of JSON: a few long stories, many short titles.
+MAX_HISTORY_CHARS = 50_000
 RESTORABLE_FOR = timedelta(days=30)
 
 
@@ -108,9 +110,10 @@ def _stored(name: str, value: Any) -> Any:
 def _create(ctx: MutationContext, record_id: uuid.UUID, changes: dict[str, Any]) -> None:
     """Add a memory authored by the user, with the fields sent and defaults for the rest."""
     if not changes.get("title"):
+        # Also the answer to an edit of a memory the user cannot see (or no longer can).
         raise Rejected(
             "invalid",
-            "A new memory needs a title.",
+            "No such memory; a new one needs a title.",
             {"fields.title": "Missing data for required field."},
         )
     user_id = str(ctx.user.id)
@@ -160,15 +163,28 @@ def _write_fields(
         versions[name] = ctx.version
         authors[name] = user_id
         changed = True
-    del history[:-MAX_HISTORY]
+    _trim(history)
     return changed
+
+
+def _trim(history: list[dict[str, Any]]) -> None:
+    """Drop the oldest replaced values beyond the history's count and size; keep the newest."""
+    del history[:-MAX_HISTORY]
+    sizes = [json_size(entry.get("value")) for entry in history]
+    total, dropped = sum(sizes), 0
+    while total > MAX_HISTORY_CHARS and dropped < len(history) - 1:
+        total -= sizes[dropped]
+        dropped += 1
+    del history[:dropped]
 
 
 @mutator("memory.save", SaveSchema)
 def save(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Create a memory, or edit the fields sent of one I can see."""
     changes: dict[str, Any] = args["changes"]
-    if ctx.find(KIND, args["id"]) is None:
+    found = ctx.find(KIND, args["id"])
+    # A memory the user may not see is no memory to them: answered as for a new one.
+    if found is None or not found.visible_to(ctx.user.id):
         _create(ctx, args["id"], changes)
         return
     record = ctx.writable(KIND, args["id"])

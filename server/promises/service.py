@@ -37,6 +37,8 @@ KEPT = "kept"
 MISSED = "missed"
 RELEASED = "released"
 TRACK_RECORD_DAYS = 90
+# Rewordings and new dates a promise may go through: its history stays small.
+MAX_HISTORY = 100
 # No time zone is further ahead of UTC than this (Pacific/Kiritimati).
 MAX_UTC_OFFSET = timedelta(hours=14)
 
@@ -63,7 +65,7 @@ def _history(record: Record, event: str, by: str | None, at: datetime, **extra: 
 
 def _changeable(ctx: MutationContext, record_id: uuid.UUID) -> Record:
     """Return a promise the couple may still change, or reject with the reason."""
-    found = ctx.find(KIND, record_id)
+    found = ctx.find_visible(KIND, record_id)
     # An archived copy lives in a solo space: say it is archived rather than "pair first".
     if found is None or not found.archived:
         ctx.require_couple()
@@ -111,13 +113,21 @@ def update(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Reword my promise or renegotiate its due date (which can reopen a missed one)."""
     record = _as_promiser(ctx, args["id"])
     _require_state(record, (OPEN, MISSED), "This promise is settled and cannot change.")
+    rewords = "text" in args and args["text"] != record.data["text"]
+    redates = "due_on" in args and args["due_on"] != record.due_on
+    if (rewords or redates) and len(record.data["history"]) >= MAX_HISTORY:
+        raise Rejected(
+            "too_many_changes",
+            "This promise has been changed as often as one promise can be: "
+            "make a new promise instead.",
+        )
     me = str(ctx.user.id)
     changed = False
-    if "text" in args and args["text"] != record.data["text"]:
+    if rewords:
         record.data["text"] = args["text"]
         _history(record, "updated", me, ctx.now)
         changed = True
-    if "due_on" in args and args["due_on"] != record.due_on:
+    if redates:
         new_due: date | None = args["due_on"]
         _history(
             record,

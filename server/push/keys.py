@@ -6,10 +6,11 @@ import os
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from flask import Flask, current_app
-from py_vapid import Vapid02, b64urlencode
+from py_vapid import Vapid02, VapidException, b64urlencode
 
 _lock = threading.Lock()
 
@@ -82,6 +83,39 @@ def rotate(app: Flask) -> str:
         _write_new_key(_key_file(app), replace=True)
         app.extensions.pop("hearth_vapid", None)
     return public_key(app)
+
+
+def _signs_with(subject: str) -> bool:
+    """Tell whether py-vapid signs claims with this subject, as the sender will have it do."""
+    probe = Vapid02()
+    probe.generate_keys()
+    try:
+        probe.sign({"sub": subject, "aud": "https://push.example.com", "exp": int(time.time())})
+    except VapidException:
+        return False
+    return True
+
+
+def subject(configured: str, public_url: str) -> str:
+    """Return the VAPID subject: VAPID_SUBJECT, else PUBLIC_URL if https, else a mailto: address.
+
+    A VAPID_SUBJECT that push services would refuse stops the start: otherwise
+    every message would fail later, in the worker, where nobody looks.
+    """
+    if configured:
+        given = configured.rstrip("/") if configured.startswith("https:") else configured
+        if not _signs_with(given):
+            raise RuntimeError(
+                f"VAPID_SUBJECT={configured!r} is not a contact push services accept: give "
+                "mailto:you@example.com, or your site's https:// address without a port or path."
+            )
+        return given
+    if public_url and _signs_with(public_url):
+        return public_url
+    # An http PUBLIC_URL (or one with a port) is refused as a subject; its host is not.
+    host = urlsplit(public_url).hostname if public_url else None
+    fallback = f"mailto:hearth@{host}"
+    return fallback if host and _signs_with(fallback) else "mailto:hearth@localhost"
 
 
 class VapidHeaders:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Time, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import UtcDateTime, utcnow
@@ -67,9 +67,11 @@ class PushNotice(db.Model):
     pending: Mapped[bool] = mapped_column(Boolean, default=False)
     author_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     space_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The latest action (pairing.unpair for the unpairing notice).
     action: Mapped[str] = mapped_column(String(40), default="")
-    count: Mapped[int] = mapped_column(Integer, default=0)
+    # [record id, latest action, changes] per record, latest last: what is told is
+    # checked record by record when it goes out, so one record made private spares the rest.
+    records: Mapped[list] = mapped_column(JSON, default=list)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     window_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

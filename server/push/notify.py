@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The most records one notice keeps track of.
+MAX_NOTICE_RECORDS = 500
+
 
 def clock() -> datetime:
     """Return the time the worker goes by (tests move it)."""
@@ -86,13 +89,12 @@ def note_changes(author_id: uuid.UUID, space_id: uuid.UUID, changes: list[dict])
     """Record the partner-visible changes of a push; return the deliveries to schedule."""
 
     now = clock()
-    latest: dict[str, tuple[dict, int]] = {}
+    by_kind: dict[str, list[tuple[str, str]]] = {}
     for change in changes:
         action = messages.action_of(change["mutation"], change["created"])
         if change["shared"] and messages.phrase(action, change["kind"]):
-            count = latest.get(change["kind"], (None, 0))[1]
-            latest[change["kind"]] = ({**change, "action": action}, count + 1)
-    if not latest:
+            by_kind.setdefault(change["kind"], []).append((change["record_id"], action))
+    if not by_kind:
         return []
     due: list[Due] = []
     with write_transaction():
@@ -104,10 +106,10 @@ def note_changes(author_id: uuid.UUID, space_id: uuid.UUID, changes: list[dict])
             return []
         settings = db.session.get(PushSettings, recipient.id)
         muted = set(settings.muted or []) if settings else set()
-        for kind, (change, count) in latest.items():
+        for kind, noted in by_kind.items():
             if kind in muted:
                 continue
-            at = _note(recipient, kind, author_id, space_id, change, count, settings, now)
+            at = _note(recipient, kind, author_id, space_id, noted, settings, now)
             if at is not None:
                 due.append(Due(recipient.id, kind, at))
     return due
@@ -121,9 +123,18 @@ def note_unpaired(former_partner_id: uuid.UUID) -> list[Due]:
         if recipient is None or not _has_devices(recipient.id):
             return []
         settings = db.session.get(PushSettings, recipient.id)
-        change = {"action": messages.UNPAIRED, "record_id": None}
-        at = _note(recipient, messages.PAIRING, None, None, change, 1, settings, now)
+        at = _note(recipient, messages.PAIRING, None, None, [], settings, now)
     return [Due(former_partner_id, messages.PAIRING, at)] if at else []
+
+
+def _fold(records: list, noted: list[tuple[str, str]]) -> list:
+    """Add changes to a notice's records ([record id, latest action, changes]), latest last."""
+    merged = {record_id: (action, count) for record_id, action, count in records}
+    for record_id, action in noted:
+        _, count = merged.pop(record_id, ("", 0))
+        merged[record_id] = (action, count + 1)
+    # A day of quiet hours holds them all; past this many, the oldest go untold.
+    return [[r, a, c] for r, (a, c) in merged.items()][-MAX_NOTICE_RECORDS:]
 
 
 def _note(
@@ -131,29 +142,27 @@ def _note(
     kind: str,
     author_id: uuid.UUID | None,
     space_id: uuid.UUID | None,
-    change: dict,
-    count: int,
+    noted: list[tuple[str, str]],
     settings: PushSettings | None,
     now: datetime,
 ) -> datetime | None:
-    """Fold a change into the recipient's notice of that kind; return when to deliver a new one."""
+    """Fold changes into the recipient's notice of that kind; return when to deliver a new one."""
     notice = db.session.get(PushNotice, (recipient.id, kind), with_for_update=True)
     if notice is None:
-        notice = PushNotice(recipient_id=recipient.id, kind=kind, pending=False, count=0)
+        notice = PushNotice(recipient_id=recipient.id, kind=kind, pending=False, records=[])
         db.session.add(notice)
     notice.author_id, notice.space_id = author_id, space_id
-    notice.record_id = uuid.UUID(change["record_id"]) if change["record_id"] else None
-    notice.action = change["action"]
+    notice.action = noted[-1][1] if noted else messages.UNPAIRED
     notice.updated_at = now
     if notice.pending:
-        notice.count += count  # the delivery already queued will say it
+        notice.records = _fold(notice.records or [], noted)  # the delivery already queued says it
         return None
     # Right after a notification, what comes next waits for the end of its window and is
     # then told in one: never lost, never a second buzz within minutes.
     just_told = notice.window_ends_at is not None and now < notice.window_ends_at
     at = notice.window_ends_at if just_told else now
     notice.pending = True
-    notice.count = count
+    notice.records = _fold([], noted)
     notice.due_at = quiet_until(at, settings, recipient.time_zone) or at
     return notice.due_at
 
@@ -184,13 +193,19 @@ def take_due(recipient_id: uuid.UUID, kind: str) -> tuple[list[Outgoing], dateti
         notice.window_ends_at = now + window
         if settings is not None and kind in (settings.muted or []):
             return [], None  # muted while it waited
-        if not _still_visible(recipient, notice):
-            log.info("dropped a notice whose record is gone or private")
-            return [], None
+        if notice.action == messages.UNPAIRED:
+            action, count = notice.action, 1
+        else:
+            visible = _still_visible(recipient, notice)
+            if not visible:
+                log.info("dropped a notice whose records are all gone or private")
+                return [], None
+            # Told as what is still there: the latest shared change names it, the rest count.
+            action, count = visible[-1][1], sum(c for _, _, c in visible)
         author = db.session.get(User, notice.author_id) if notice.author_id else None
         preview = settings.preview if settings else "generic"
         message = messages.compose(
-            kind, notice.action, author.display_name if author else "", notice.count, preview
+            kind, action, author.display_name if author else "", count, preview
         )
         ids = db.session.scalars(
             select(PushSubscription.id).where(PushSubscription.user_id == recipient.id)
@@ -198,11 +213,21 @@ def take_due(recipient_id: uuid.UUID, kind: str) -> tuple[list[Outgoing], dateti
     return [Outgoing(i, message) for i in ids], None
 
 
-def _still_visible(recipient: User, notice: PushNotice) -> bool:
-    """Tell whether what the notice is about is still there for the recipient to see."""
-    if notice.action == messages.UNPAIRED:
-        return True
-    if notice.space_id != recipient.space_id or notice.record_id is None:
-        return False
-    record = db.session.get(Record, (notice.space_id, notice.record_id))
-    return record is not None and record.visibility == SHARED and not record.tombstone
+def _still_visible(recipient: User, notice: PushNotice) -> list:
+    """Return the notice's records that the recipient can still see (shared, not deleted)."""
+    records = notice.records or []
+    if notice.space_id != recipient.space_id or not records:
+        return []
+    ids = [uuid.UUID(record_id) for record_id, _, _ in records]
+    there = set(
+        db.session.scalars(
+            select(Record.id).where(
+                Record.space_id == notice.space_id,
+                Record.id.in_(ids),
+                Record.visibility == SHARED,
+                Record.tombstone.is_(False),
+                Record.deleted_at.is_(None),
+            )
+        )
+    )
+    return [entry for entry, record_id in zip(records, ids, strict=True) if record_id in there]

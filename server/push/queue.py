@@ -16,11 +16,12 @@ from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from sqlalchemy import delete, select
 
+from server import events
 from server.db import write_transaction
 from server.extensions import db
-from server.push import messages, notify
+from server.push import guard, keys, messages, notify
 from server.push.models import PushSubscription
-from server.push.sender import GONE, RETRY, SENT, Sender
+from server.push.sender import GONE, REFUSED, RETRY, SENT, Sender
 from server.sync.registry import Change, after_commit
 
 log = logging.getLogger(__name__)
@@ -117,12 +118,17 @@ class PushQueue:
         )
         if outcome.status == SENT:
             return
-        if outcome.status == GONE:
+        if outcome.status in (GONE, REFUSED):
+            # Refused: never connected to, and removed like a gone one; a real browser's
+            # app posts its subscription again at the next start.
             with write_transaction():
                 db.session.execute(
                     delete(PushSubscription).where(PushSubscription.id == subscription_id)
                 )
-            log.info("removed a push subscription its service no longer knows")
+            if outcome.status == GONE:
+                log.info("removed a push subscription its service no longer knows")
+            else:
+                log.warning("removed a push subscription that is not sent to: %s", outcome.detail)
             return
         config = self.app.config
         if outcome.status == RETRY and attempt < config["PUSH_ATTEMPTS"]:
@@ -177,11 +183,12 @@ def _on_push_committed(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Ch
         queue_of(current_app).note_changes(str(user_id), str(space_id), visible)
 
 
-def tell_unpaired(former_partner_ids: list[uuid.UUID]) -> None:
+@events.unpaired.connect
+def tell_unpaired(_sender, *, others: list[uuid.UUID], **_kwargs) -> None:
     """Let the other partner know, without content, that the couple has ended."""
     from flask import current_app
 
-    for partner_id in former_partner_ids:
+    for partner_id in others:
         try:
             queue_of(current_app).note_unpaired(str(partner_id))
         except Exception:
@@ -189,5 +196,8 @@ def tell_unpaired(former_partner_ids: list[uuid.UUID]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's push queue and hook it to committed pushes."""
+    """Check the push settings, create the app's push queue and hook it to committed pushes."""
+    config = app.config
+    config["VAPID_SUBJECT"] = keys.subject(config["VAPID_SUBJECT"], config.get("PUBLIC_URL", ""))
+    guard.policy_of(config)  # a bad PUSH_ALLOWED_HOSTS stops the start, not each send
     app.extensions["hearth_push_queue"] = PushQueue(app)

@@ -14,6 +14,7 @@ from server.push.schemas import (
     SubscriptionAnswerSchema,
     UnsubscribeSchema,
 )
+from server.schemas import ErrorSchema
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Push notifications")
 
@@ -29,6 +30,12 @@ def key():
 @login_required
 @blp.arguments(SubscribeSchema)
 @blp.response(200, SubscriptionAnswerSchema)
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="The endpoint is another account's (code endpoint_taken): unsubscribe it in "
+    "the browser, subscribe again and post the new endpoint.",
+)
 def subscribe(args):
     """Keep this device's push subscription (send it every time the app opens)."""
     return service.subscribe(current_user.id, args["endpoint"], args["keys"])

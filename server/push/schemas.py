@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import time
 
 import marshmallow as ma
@@ -11,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from marshmallow import fields, validate
 
 from server.push.models import GENERIC, NONE
-from server.schemas import BaseSchema
+from server.schemas import BaseSchema, Flag
 
 # What a user can mute; pairing news (an unpairing) always comes.
 KINDS = ("checkin", "memory", "agreement", "promise")
@@ -30,8 +31,12 @@ def b64url_decode(text: str) -> bytes:
 class P256dh(fields.String):
     """The browser's P-256 public key, base64url of the uncompressed point."""
 
+    def __init__(self, **kw):
+        # An uncompressed point starts with 0x04 ("B"); whether it lies on the curve is checked.
+        super().__init__(metadata={"pattern": "^B[A-Za-z0-9_-]{86}=?$"}, **kw)
+
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
         try:
             raw = b64url_decode(text)
             if len(raw) != 65:
@@ -45,8 +50,11 @@ class P256dh(fields.String):
 class AuthSecret(fields.String):
     """The subscription's 16-byte authentication secret, base64url."""
 
+    def __init__(self, **kw):
+        super().__init__(metadata={"pattern": "^[A-Za-z0-9_-]{22}(==)?$"}, **kw)
+
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
         try:
             if len(b64url_decode(text)) != 16:
                 raise ValueError("wrong length")
@@ -60,14 +68,16 @@ class AuthSecret(fields.String):
 class LocalTime(fields.String):
     """A local time of day as HH:MM."""
 
+    PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+    def __init__(self, **kw):
+        super().__init__(metadata={"pattern": self.PATTERN, **kw.pop("metadata", {})}, **kw)
+
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        try:
-            if len(text) != 5 or text[2] != ":":
-                raise ValueError("not HH:MM")
-            return time(int(text[:2]), int(text[3:]))
-        except ValueError:
-            raise ma.ValidationError("A time of day as HH:MM, e.g. 22:30.") from None
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not re.match(self.PATTERN, text):
+            raise ma.ValidationError("A time of day as HH:MM, e.g. 22:30.")
+        return time(int(text[:2]), int(text[3:]))
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.strftime("%H:%M")
@@ -85,7 +95,16 @@ class SubscriptionKeysSchema(BaseSchema):
 
 
 class SubscribeSchema(BaseSchema):
-    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    endpoint = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=1024),
+        metadata={
+            "format": "uri",
+            "pattern": "^https?://",
+            "description": "The push service's URL: https, on a public address (in production"
+            " one of PUSH_ALLOWED_HOSTS); http only to loopback in development.",
+        },
+    )
     keys = fields.Nested(SubscriptionKeysSchema, required=True)
 
 
@@ -108,10 +127,10 @@ class QuietHoursSchema(BaseSchema):
 
 
 class KindsSchema(BaseSchema):
-    checkin = fields.Boolean()
-    memory = fields.Boolean()
-    agreement = fields.Boolean()
-    promise = fields.Boolean()
+    checkin = Flag()
+    memory = Flag()
+    agreement = Flag()
+    promise = Flag()
 
 
 class SettingsSchema(BaseSchema):
@@ -121,6 +140,8 @@ class SettingsSchema(BaseSchema):
     )
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
     kinds = fields.Nested(KindsSchema, metadata={"description": "Notifications on/off per kind"})
+
+    openapi_extra = {"minProperties": 1}
 
     @ma.validates_schema
     def _something(self, data, **_kwargs):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 import uuid
 from collections.abc import Callable
@@ -11,62 +10,27 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
+from server.push import guard
 from server.push.models import GENERIC, PushSettings, PushSubscription
 from server.push.schemas import KINDS
 
 # The session remembers which device it is, so that signing it out finds its subscriptions.
 DEVICE_KEY = "_push_device"
-LOOPBACK_NAMES = {"localhost"}
-
-
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_endpoint(endpoint: str) -> None:
-    """Accept an https push endpoint, or a loopback http one in development and testing."""
-    invalid = ApiError(
-        422,
-        "invalid",
-        "Some fields are not valid.",
-        fields={"endpoint": "Must be an https URL of a push service."},
-    )
+    """Accept the URL of a push service (a loopback one too in development and testing)."""
     try:
-        parts = urlsplit(endpoint)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 -- raises on a malformed port
-    except ValueError:
-        raise invalid from None
-    if not host or parts.username or parts.password or endpoint != endpoint.strip():
-        raise invalid
-    local = current_app.config["HEARTH_ENV"] in {"development", "testing"}
-    if local and _is_loopback(host):
-        if parts.scheme in {"http", "https"}:
-            return
-        raise invalid
-    if parts.scheme == "https" and not _is_internal_address(host):
-        return
-    raise invalid
-
-
-def _is_internal_address(host: str) -> bool:
-    """Tell whether the host is an address of this machine or its network, not a push service."""
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
+        guard.check_endpoint(endpoint, guard.policy_of(current_app.config))
+    except guard.EndpointRefused as error:
+        raise ApiError(
+            422, "invalid", "Some fields are not valid.", fields={"endpoint": str(error)}
+        ) from None
 
 
 def current_device() -> str:
@@ -87,18 +51,37 @@ def _app_origin() -> str:
 
 
 def subscribe(user_id: uuid.UUID, endpoint: str, keys: dict[str, str]) -> PushSubscription:
-    """Keep this device's subscription: one row per endpoint, now this user's and device's."""
+    """Keep this device's subscription: one row per endpoint, owned by whoever posted it first.
+
+    An endpoint stays its account's until that account's device is signed out, the
+    app removes it, or the push service forgets it; another account gets 409.
+    """
     check_endpoint(endpoint)
     device = current_device()
+    try:
+        return _keep(user_id, device, endpoint, keys)
+    except IntegrityError:
+        # Posted at the same moment by another request: now its row is there to look at.
+        return _keep(user_id, device, endpoint, keys)
+
+
+def _keep(user_id: uuid.UUID, device: str, endpoint: str, keys: dict[str, str]) -> PushSubscription:
     now = utcnow()
     with write_transaction():
         found = db.session.scalar(
             select(PushSubscription).where(PushSubscription.endpoint == endpoint).with_for_update()
         )
         if found is None:
-            found = PushSubscription(endpoint=endpoint, created_at=now)
+            found = PushSubscription(endpoint=endpoint, user_id=user_id, created_at=now)
             db.session.add(found)
-        found.user_id = user_id
+        elif found.user_id != user_id:
+            raise ApiError(
+                409,
+                "endpoint_taken",
+                "This push subscription belongs to another account. Subscribe again for a new one.",
+            )
+        # The owner's keys may be new (the browser subscribed again) and the device another
+        # session of theirs.
         found.device = device
         found.p256dh = keys["p256dh"]
         found.auth = keys["auth"]

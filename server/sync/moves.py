@@ -1,4 +1,9 @@
-"""Records moving between spaces when partners pair and unpair (DESIGN §2)."""
+"""Records moving between spaces when partners pair and unpair (DESIGN §2).
+
+A copy kept after unpairing belongs to whoever kept it: it is authored by them from
+then on (`originally_by` names who wrote it), so that it stays theirs to read in
+every space it moves to afterwards, and nobody else's unless they share it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import uuid
 
 from sqlalchemy import select, update
 
+from server.accounts.models import User
 from server.db import utcnow
 from server.extensions import db
 from server.spaces.models import Space
@@ -61,25 +67,55 @@ def _live_records(space_id: uuid.UUID) -> list[Record]:
     )
 
 
+def _kept_by(record: Record, keeper_id: uuid.UUID) -> dict:
+    """The changes that make a copy its keeper's own, remembering who first wrote it."""
+    if record.author_id == keeper_id:
+        return {}
+    data = copy.deepcopy(record.data)
+    data.setdefault("originally_by", str(record.author_id))
+    return {"author_id": keeper_id, "data": data}
+
+
 def on_pair(couple_id: uuid.UUID, solo_spaces: list[uuid.UUID]) -> None:
-    """Bring each partner's solo records into the couple space, private to their author."""
+    """Bring each partner's solo records into the couple space, private to their keeper."""
     for space_id in sorted(solo_spaces):
         lock_space(space_id)  # wait for pushes into the solo space to finish
     version = lock_space(couple_id)
+    owners = {
+        space_id: user_id
+        for space_id, user_id in db.session.execute(
+            select(User.space_id, User.id).where(User.space_id.in_(solo_spaces))
+        )
+    }
+    taken: set[uuid.UUID] = set()
     for space_id in solo_spaces:
+        owner = owners[space_id]
         for record in _live_records(space_id):
-            db.session.add(_copy(record, couple_id, version, visibility=PRIVATE, ever_shared=False))
+            if not record.visible_to(owner):
+                continue  # never a copy of what its keeper could not read
+            clone = _copy(
+                record,
+                couple_id,
+                version,
+                visibility=PRIVATE,
+                ever_shared=False,
+                **_kept_by(record, owner),
+            )
+            if clone.id in taken:
+                # Partners pairing again both kept this record of their earlier couple.
+                clone.id = uuid.uuid4()
+            taken.add(clone.id)
+            db.session.add(clone)
     db.session.flush()
 
 
 def _keeps(record: Record, member_id: uuid.UUID) -> bool:
     """Tell whether a member keeps (a copy of) this couple record after unpairing."""
-    if record.kind in COUPLE_KINDS:
-        return True
     if record.author_id == member_id:
         return True
-    # Of the former partner's records, only memories that were shared come along.
-    return record.kind == "memory" and record.visibility == SHARED
+    # Of the former partner's records, shared memories come along, and archived copies of
+    # shared agreements and promises; never what the member could not read.
+    return record.visibility == SHARED and (record.kind in COUPLE_KINDS or record.kind == "memory")
 
 
 def on_unpair(couple_id: uuid.UUID, new_spaces: dict[uuid.UUID, uuid.UUID]) -> None:
@@ -91,15 +127,8 @@ def on_unpair(couple_id: uuid.UUID, new_spaces: dict[uuid.UUID, uuid.UUID]) -> N
         for record in records:
             if not _keeps(record, member_id):
                 continue
-            changes: dict = {}
+            changes = _kept_by(record, member_id)
             if record.kind in COUPLE_KINDS:
                 changes["archived"] = True
-            elif record.author_id != member_id:
-                # The copy is the member's own now; remember who first wrote it.
-                changes["author_id"] = member_id
-                changes["data"] = {
-                    **copy.deepcopy(record.data),
-                    "originally_by": str(record.author_id),
-                }
             db.session.add(_copy(record, space_id, version, **changes))
     db.session.flush()

@@ -8,6 +8,7 @@ reason and moves on.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,20 @@ class Rejected(Exception):
 
 class Transient(Exception):
     """A failure worth retrying later: the push stops and answers 503."""
+
+
+def json_size(value: Any) -> int:
+    """Return how many characters the value takes as compact JSON (what a pull carries)."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def unusable_id() -> Rejected:
+    """The refusal of an id a new record may not take, the same whatever holds it."""
+    return Rejected(
+        "invalid",
+        "Nothing you can see has this id, and a new record needs a new random id.",
+        {"id": "Use a new random id."},
+    )
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,11 @@ class MutationContext:
             return None
         return record
 
+    def find_visible(self, kind: str, record_id: uuid.UUID) -> Record | None:
+        """Return the record of this kind if the user may see it; None whether or not it exists."""
+        record = self.find(kind, record_id)
+        return record if record is not None and record.visible_to(self.user.id) else None
+
     def get(self, kind: str, record_id: uuid.UUID, *, allow_tombstone: bool = False) -> Record:
         """Return a record the user may see, or reject as not found (never revealing it)."""
         record = self.find(kind, record_id)
@@ -137,10 +157,24 @@ class MutationContext:
         visibility: str = SHARED,
         state: str | None = None,
         due_on: date | None = None,
+        derived_id: bool = False,
     ) -> Record:
-        """Add a new record authored by the user; an id in use (any kind) is rejected."""
-        if record_id not in self.free_ids and db.session.get(Record, (self.space.id, record_id)):
-            raise Rejected("exists", "Something with this id exists already.", {"id": "In use."})
+        """Add a new record authored by the user; an id in use (any kind) is rejected.
+
+        Ids are random, except the check-ins' (`derived_id`): a name-based id could be
+        computed by someone else, as the partner can compute a check-in's.
+        """
+        if not derived_id and record_id.version in (3, 5):
+            raise unusable_id()
+        if record_id not in self.free_ids:
+            existing = db.session.get(Record, (self.space.id, record_id))
+            if existing is not None and not existing.visible_to(self.user.id):
+                # Told as any unusable id is: "exists" would reveal a record one may not see.
+                raise unusable_id()
+            if existing is not None:
+                raise Rejected(
+                    "exists", "Something with this id exists already.", {"id": "In use."}
+                )
         self.free_ids.discard(record_id)
         record = Record(
             space_id=self.space.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from server.schemas import BaseSchema
+from server.sync.cookie import SCHEMA_VERSION
 
 MAX_MUTATIONS = 100
 MAX_PAGE = 500
@@ -27,7 +28,15 @@ class MutationSchema(BaseSchema):
 
 class PushSchema(BaseSchema):
     client_id = client_id_field
-    schema_version = fields.Integer(required=True, strict=True)
+    schema_version = fields.Integer(
+        required=True,
+        strict=True,
+        metadata={
+            "enum": [SCHEMA_VERSION],
+            "description": "The sync schema the app speaks; another answers 409 schema_mismatch"
+            " (reload the app).",
+        },
+    )
     mutations = fields.List(
         fields.Nested(MutationSchema),
         required=True,

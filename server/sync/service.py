@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import marshmallow as ma
+from flask import current_app
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -136,6 +137,9 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
             raise Retry()  # the space was replaced by a pairing or unpairing meanwhile
         space = user.space
         client = client or _new_client(user.id, client_id)
+        # The space is locked from here to the commit (on SQLite, the whole database):
+        # past the budget, the client sends the rest in its next request.
+        deadline = time.monotonic() + current_app.config["SYNC_PUSH_BUDGET_MS"] / 1000
         ctx = MutationContext(user=user, space=space, version=version, now=utcnow())
         for hook in BEFORE_PUSH:
             hook(ctx)
@@ -145,6 +149,8 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
                 continue  # already applied: a retried request changes nothing
             if mutation["id"] != client.last_mutation_id + 1:
                 break  # a gap: wait for the missing mutations
+            if results and time.monotonic() > deadline:
+                break  # at least one goes through each time, so the client always gets on
             try:
                 results.append(_apply(ctx, mutation))
             except (Transient, OperationalError) as error:

@@ -18,7 +18,8 @@ from server.sync.models import Record
 from tests.blobs.conftest import add_memory, mutate, photo, put, row_counts, sha, stored_files
 from tests.sync.client import SyncTestClient
 
-FOREVER = "private, max-age=31536000, immutable"
+# Only the service worker's photo cache, which sign-out empties, may keep a photo.
+NO_HTTP_CACHE = "private, no-store"
 
 
 def status(user, hash_: str, variant: str = "") -> int:
@@ -238,7 +239,7 @@ def test_a_solo_memorys_photo_stays_its_authors_after_pairing_until_shared(app, 
     assert_index_follows_the_memories(app)
 
 
-def test_photos_are_cacheable_forever_with_etags_and_304s(make_couple, make_user):
+def test_photos_stay_out_of_http_caches_and_still_answer_304s(make_couple, make_user):
     alex, sam = make_couple()
     data = photo()
     put(alex, data)
@@ -249,7 +250,7 @@ def test_photos_are_cacheable_forever_with_etags_and_304s(make_couple, make_user
 
     for response in (original, thumb):
         assert response.status_code == 200
-        assert response.headers["Cache-Control"] == FOREVER
+        assert response.headers["Cache-Control"] == NO_HTTP_CACHE
         assert response.headers["ETag"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert original.headers["ETag"] != thumb.headers["ETag"]
@@ -260,13 +261,33 @@ def test_photos_are_cacheable_forever_with_etags_and_304s(make_couple, make_user
     assert again.status_code == 304
     assert again.data == b""
     assert again.headers["ETag"] == etag
-    assert again.headers["Cache-Control"] == FOREVER
+    assert again.headers["Cache-Control"] == NO_HTTP_CACHE
     other = sam.client.get(f"/api/blobs/{sha(data)}", headers={"If-None-Match": '"other"'})
     assert other.status_code == 200 and other.data == original.data
     # Knowing the tag opens nothing.
     stranger = make_user()
     peek = stranger.client.get(f"/api/blobs/{sha(data)}", headers={"If-None-Match": etag})
     assert peek.status_code == 404
+
+
+def test_a_304_needs_the_session_that_saw_the_photo(make_user, new_client):
+    alex = make_user()
+    data = photo()
+    put(alex, data)
+    etag = alex.client.get(f"/api/blobs/{sha(data)}").headers["ETag"]
+    cookies = alex.client.raw.get_cookie("hearth_session")
+
+    assert alex.client.post("/api/auth/logout").status_code == 204
+    after_sign_out = alex.client.get(f"/api/blobs/{sha(data)}", headers={"If-None-Match": etag})
+    # The same cookie, kept by someone after the sign-out.
+    copied = new_client()
+    copied.raw.set_cookie("hearth_session", cookies.value)
+    with_old_cookie = copied.get(f"/api/blobs/{sha(data)}", headers={"If-None-Match": etag})
+
+    for response in (after_sign_out, with_old_cookie):
+        assert response.status_code == 401
+        assert response.json["error"]["code"] == "unauthorized"
+        assert "ETag" not in response.headers
 
 
 def test_reading_needs_a_session(new_client, make_user):

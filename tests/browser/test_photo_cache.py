@@ -1,13 +1,15 @@
-"""Photos seen once stay viewable offline, within a size limit: the least recently used go first."""
+"""Photos seen once stay viewable offline, within a size limit, and nowhere after sign-out."""
 
 from __future__ import annotations
 
 import base64
 import re
+import threading
 
 import pytest
 from playwright.sync_api import expect
 
+from server.blobs import service as blob_service
 from tests.blobs.conftest import photo, sha
 from tests.browser.helpers import open_section, sign_up, unexpected, worker_ready
 
@@ -248,4 +250,87 @@ def test_signing_out_leaves_no_photo_on_the_device(phone):
     page.locator("#sign-out").click()
     expect(page.locator("#signin-form")).to_be_visible()
     assert cached_when(page) == []
+    assert other_problems(device) == []
+
+
+# How someone using the browser after the sign-out could ask for a photo whose address they know.
+FROM_ANY_CACHE = """async (url) => {
+  const answers = {};
+  for (const mode of ['force-cache', 'only-if-cached']) {
+    try {
+      const response = await fetch(url, { cache: mode, mode: 'same-origin' });
+      answers[mode] = response.status;
+    } catch {
+      answers[mode] = 'failed';
+    }
+  }
+  return answers;
+}"""
+
+
+def bypassing_the_worker(device, page, bypass: bool):
+    """Send the page's requests past the service worker, as after a hard reload."""
+    cdp = device.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setBypassServiceWorker", {"bypass": bypass})
+    return cdp
+
+
+def test_after_sign_out_the_browsers_http_cache_holds_no_photo(phone):
+    device, page = controlled_page(phone)
+    through_worker, past_worker = upload(page, 8), upload(page, 9)
+    assert page.evaluate(SHOWN, thumb(through_worker)) is True
+    assert cached_when(page, thumb(through_worker)) == [thumb(through_worker)]
+    cdp = bypassing_the_worker(device, page, True)
+    assert page.evaluate(SHOWN, thumb(past_worker)) is True
+    cdp.send("Network.setBypassServiceWorker", {"bypass": False})
+
+    open_section(page, "Us")
+    page.locator("#sign-out").click()
+    expect(page.locator("#signin-form")).to_be_visible()
+    assert cached_when(page) == []
+
+    for hash_ in (through_worker, past_worker):
+        # Through the worker, whose own cache is empty now.
+        assert page.evaluate(FROM_ANY_CACHE, thumb(hash_)) == {
+            "force-cache": 401,
+            "only-if-cached": 401,
+        }
+        assert page.evaluate(SHOWN, thumb(hash_)) is False
+    cdp.send("Network.setBypassServiceWorker", {"bypass": True})
+    for hash_ in (through_worker, past_worker):
+        assert page.evaluate(FROM_ANY_CACHE, thumb(hash_)) == {
+            "force-cache": 401,
+            "only-if-cached": "failed",
+        }
+    problems = [p for p in other_problems(device) if "net::ERR_CACHE_MISS" not in p]
+    assert problems == []
+
+
+def test_a_photo_arriving_after_its_cache_was_cleared_is_not_kept(phone, monkeypatch):
+    device, page = controlled_page(phone)
+    late, next_one = upload(page, 10), upload(page, 11)
+    reached, answer = threading.Event(), threading.Event()
+    read = blob_service.read
+
+    def slow_read(blob, variant):
+        if blob.hash == late:
+            reached.set()
+            answer.wait(timeout=30)
+        return read(blob, variant)
+
+    monkeypatch.setattr(blob_service, "read", slow_read)
+    try:
+        page.evaluate("(url) => { window.late = fetch(url).then((r) => r.status); }", thumb(late))
+        assert reached.wait(timeout=15)
+        # Sign-out clears the photos while that photo is on its way.
+        assert page.evaluate(CLEAR, [PHOTO_CACHE, PHOTO_DB]) == {"cache": False, "book": False}
+    finally:
+        answer.set()
+    assert page.evaluate("() => window.late") == 200
+
+    # Another photo is kept as usual, and the late one is not beside it.
+    assert load(page, thumb(next_one))["status"] == 200
+    assert cached_when(page, thumb(next_one)) == [thumb(next_one)]
+    assert list(book(page)) == [thumb(next_one)]
     assert other_problems(device) == []

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     user_id,
     worker_ready,
 )
+from tests.conftest import ApiClient
 from tests.push.conftest import b64url, stored_endpoints
 
 FAKE_ENDPOINT = "http://127.0.0.1:9/send/alex-phone"  # loopback: accepted in testing, never reached
@@ -31,15 +32,24 @@ COUNTERS = """
   const request = Notification.requestPermission.bind(Notification);
   Notification.requestPermission = (...args) => { asks.permission += 1; return request(...args); };
   const KEY = 'test-fake-subscription';
+  const DROPPED = 'test-fake-unsubscribed';
   const fake = (held) => held && {
     endpoint: held.endpoint,
     options: { userVisibleOnly: true, applicationServerKey: new Uint8Array(held.key).buffer },
     toJSON: () => ({ endpoint: held.endpoint, expirationTime: null, keys: held.keys }),
-    unsubscribe: async () => { localStorage.removeItem(KEY); return true; },
+    unsubscribe: async () => {
+      localStorage.removeItem(KEY);
+      localStorage.setItem(DROPPED, String(Number(localStorage.getItem(DROPPED) || 0) + 1));
+      return true;
+    },
   };
   PushManager.prototype.subscribe = async function (options) {
     asks.subscribe += 1;
-    const held = { ...SUBSCRIPTION, key: Array.from(new Uint8Array(options.applicationServerKey)) };
+    // As a push service does, a subscription made after an unsubscribe gets a new endpoint.
+    const dropped = Number(localStorage.getItem(DROPPED) || 0);
+    const endpoint = dropped ? `${SUBSCRIPTION.endpoint}-${dropped}` : SUBSCRIPTION.endpoint;
+    const key = Array.from(new Uint8Array(options.applicationServerKey));
+    const held = { ...SUBSCRIPTION, endpoint, key };
     localStorage.setItem(KEY, JSON.stringify(held));
     return fake(held);
   };
@@ -132,6 +142,37 @@ def test_permission_is_asked_only_after_the_tap_and_the_subscription_reaches_the
     assert asks(alex) == {"permission": 0, "subscribe": 0}
     assert stored_endpoints(app, alex_id) == set()
     assert unexpected(alex_phone) == []
+
+
+def test_an_endpoint_another_account_holds_is_replaced_by_a_fresh_one(phone, app):
+    alex_phone, _sam_phone, alex, _sam = paired_phones(phone)
+    alex_phone.grant_permissions(["notifications"])
+    subscription = fake_subscription()
+    # Kim's account, signed in on this browser before, still holds its endpoint.
+    kim = ApiClient(app.test_client())
+    kim_id = kim.post(
+        "/api/auth/register",
+        json={
+            "email": "kim@example.test",
+            "password": "a long enough password",
+            "display_name": "Kim",
+            "time_zone": "UTC",
+        },
+    ).json["user"]["id"]
+    held = {**fake_subscription(), "endpoint": FAKE_ENDPOINT}
+    assert kim.post("/api/push/subscriptions", json=held).status_code == 200
+    alex_phone.add_init_script(COUNTERS.replace("SUBSCRIPTION", json.dumps(subscription)))
+    worker_ready(alex)
+    alex.reload()
+    open_section(alex, "Us")
+
+    alex.get_by_role("button", name="Notify me when Sam adds something").click()
+    expect(alex.locator("#notify-settings")).to_be_visible()
+    # Told the endpoint is taken, the app subscribed again and posted the new endpoint.
+    assert asks(alex) == {"permission": 1, "subscribe": 2}
+    assert stored_endpoints(app, user_id(alex)) == {f"{FAKE_ENDPOINT}-1"}
+    assert stored_endpoints(app, kim_id) == {FAKE_ENDPOINT}
+    assert [p for p in unexpected(alex_phone) if "status of 409" not in p] == []
 
 
 def test_the_card_explains_itself_while_solo(phone):

@@ -3,13 +3,16 @@
 It checks each request's VAPID signature (py-vapid) and keeps what it received;
 tests decrypt the bodies with the browser's private key (http_ece). How it
 answers is scripted per endpoint: 201 by default, or a list of answers, where
-"hold" answers nothing until the test releases it (a sender sees a timeout).
+"hold" answers nothing until the test releases it (a sender sees a timeout) and
+a (status, headers) pair answers with those headers. It speaks TLS when given a
+server context, as the push services on the internet do.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import ssl
 import threading
 import time
 from collections import defaultdict
@@ -57,7 +60,7 @@ class PushService:
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def answer_next(self, browser, *answers) -> None:
-        """Script the next answers for a browser's endpoint (statuses, or HOLD)."""
+        """Script the next answers for a browser's endpoint (statuses, (status, headers), HOLD)."""
         self.script[_path(browser.endpoint)].extend(answers)
 
     def for_browser(self, browser) -> list[Received]:
@@ -113,10 +116,13 @@ def _handler(service: PushService):
             if answer == HOLD:
                 service.release.wait(30)
                 return  # no answer at all: the sender's read times out
+            status, headers = answer if isinstance(answer, tuple) else (answer, {})
             with service.changed:
-                got.answered = answer
+                got.answered = status
                 service.changed.notify_all()
-            self.send_response(answer)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -127,10 +133,12 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def start() -> tuple[PushService, Server]:
-    """Start a push service on a free loopback port."""
+def start(tls: ssl.SSLContext | None = None, base: str | None = None) -> tuple[PushService, Server]:
+    """Start a push service on a free loopback port (over TLS with a context; `base`: its URL)."""
     service = PushService()
     server = Server(("127.0.0.1", 0), _handler(service))
-    service.base = f"http://127.0.0.1:{server.server_address[1]}"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    service.base = base or f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return service, server

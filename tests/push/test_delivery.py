@@ -328,3 +328,80 @@ def test_unpairing_tells_the_other_partner_without_content(couple_with_devices, 
         assert notification["body"] == "Something new in Hearth"
         assert "Alex" not in str(got.decrypt(browser))
     assert push_service.attempts(alex_phone) == []
+
+
+def share_memory(dev: SyncTestClient, title: str) -> None:
+    dev.mutate("memory.save", id=str(uuid.uuid4()), fields={"title": title, "visibility": "shared"})
+    dev.push()
+
+
+def hide_memory(dev: SyncTestClient, title: str, how: str) -> None:
+    """Make one of my memories private, or delete it."""
+    dev.pull()
+    [memory] = [m for m in dev.of_kind("memory") if m["title"] == title]
+    if how == "private":
+        base = {"visibility": memory["field_versions"].get("visibility", 0)}
+        dev.mutate("memory.save", id=memory["id"], fields={"visibility": "private"}, base=base)
+    else:
+        dev.mutate("memory.delete", id=memory["id"])
+    dev.push()
+
+
+def memory_notifications(push_service, browser) -> list[tuple[str, str]]:
+    return [
+        (n["title"], n["body"])
+        for n in (r.decrypt(browser)["notification"] for r in push_service.for_browser(browser))
+    ]
+
+
+def test_a_coalesced_notice_comes_when_only_its_latest_memory_turns_private(
+    app, couple_with_devices, push_service, clock
+):
+    alex, _sam, _, sam_browsers = couple_with_devices
+    dev = SyncTestClient(alex.client)
+    share_memory(dev, "the lake")  # told at once; what follows waits for the window's end
+    clock.advance(seconds=20)
+    for title in ("the market", "the night train", "a surprise for later"):
+        share_memory(dev, title)
+    clock.advance(seconds=2)
+    hide_memory(dev, "a surprise for later", "private")
+
+    clock.advance(minutes=3)
+    run_due(app, clock)
+    for browser in sam_browsers:
+        assert memory_notifications(push_service, browser) == [
+            ("Alex shared a memory", "Open Hearth to see."),
+            ("Alex shared a memory", "And 1 more change. Open Hearth to see."),
+        ]
+
+
+def test_a_coalesced_notice_whose_memories_all_went_private_or_away_is_dropped(
+    app, couple_with_devices, push_service, clock
+):
+    alex, _sam, _, sam_browsers = couple_with_devices
+    dev = SyncTestClient(alex.client)
+    share_memory(dev, "the lake")
+    clock.advance(seconds=20)
+    share_memory(dev, "the market")
+    share_memory(dev, "the night train")
+    hide_memory(dev, "the night train", "private")
+    hide_memory(dev, "the market", "delete")
+
+    clock.advance(minutes=3)
+    run_due(app, clock)
+    for browser in sam_browsers:
+        assert memory_notifications(push_service, browser) == [
+            ("Alex shared a memory", "Open Hearth to see.")
+        ]
+
+
+def test_a_redirect_from_the_push_service_is_not_followed(
+    app, couple_with_devices, push_service, internal
+):
+    alex, _sam, _, (phone, laptop) = couple_with_devices
+    elsewhere = f"http://127.0.0.1:{internal.port}/send/elsewhere"
+    push_service.answer_next(phone, (307, {"Location": elsewhere}))
+    checkin(SyncTestClient(alex.client))
+    assert [r.answered for r in push_service.attempts(phone)] == [307]
+    assert not internal.reached()
+    assert len(push_service.for_browser(laptop)) == 1

@@ -7,7 +7,7 @@ import base64
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, db_snapshot
 from tests.push.conftest import stored_endpoints
 
 
@@ -70,9 +70,66 @@ def test_a_subscription_is_kept_once_per_endpoint_and_follows_who_signed_in(
         assert alex.client.post("/api/push/subscriptions", json=browser.body()).status_code == 200
     assert stored_endpoints(app, alex.id) == {browser.endpoint}
     # The same browser profile now used by Sam: Alex's notifications must stop there.
-    assert sam.client.post("/api/push/subscriptions", json=browser.body()).status_code == 200
+    response = alex.client.post(
+        "/api/auth/login", json={"email": sam.email, "password": sam.password}
+    )
+    assert response.status_code == 200
+    assert alex.client.post("/api/push/subscriptions", json=browser.body()).status_code == 200
     assert stored_endpoints(app, alex.id) == set()
     assert stored_endpoints(app, sam.id) == {browser.endpoint}
+
+
+def test_another_accounts_endpoint_cannot_be_taken_over(
+    app, make_couple, make_user, make_browser, subscribe, push_service
+):
+    from tests.push.test_delivery import checkin
+    from tests.sync.client import SyncTestClient
+
+    alex, sam = make_couple()
+    sam_phone = subscribe(sam.client, push_service.base)
+    kim = make_user("Kim")
+    before = db_snapshot(app)["push_subscriptions"]
+    # Kim posts Sam's endpoint with keys of Kim's own.
+    stolen = {**make_browser().body(), "endpoint": sam_phone.endpoint}
+    response = kim.client.post("/api/push/subscriptions", json=stolen)
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "endpoint_taken"
+    assert db_snapshot(app)["push_subscriptions"] == before
+    # Sam still hears of Alex's check-in, encrypted for Sam's own keys.
+    checkin(SyncTestClient(alex.client))
+    [got] = push_service.for_browser(sam_phone)
+    assert got.decrypt(sam_phone)["notification"]["title"] == "Alex checked in"
+
+
+def test_the_owner_posts_again_with_new_keys_from_any_of_their_devices(
+    app, make_user, make_browser, new_client
+):
+    user = make_user()
+    browser = make_browser()
+    assert user.client.post("/api/push/subscriptions", json=browser.body()).status_code == 200
+    renewed = make_browser()  # the browser made new keys for the same endpoint
+    body = {**renewed.body(), "endpoint": browser.endpoint}
+    assert user.client.post("/api/push/subscriptions", json=body).status_code == 200
+    laptop = sign_in(new_client, user)
+    assert laptop.post("/api/push/subscriptions", json=body).status_code == 200
+    assert stored_endpoints(app, user.id) == {browser.endpoint}
+    # It now belongs to the laptop's session: signing the laptop out stops it.
+    assert laptop.post("/api/auth/logout").status_code == 204
+    assert stored_endpoints(app) == set()
+
+
+def test_an_endpoint_is_free_again_once_its_device_signed_out(app, make_user, subscribe):
+    alex, kim = make_user(), make_user()
+    browser = subscribe(alex.client)
+    assert alex.client.post("/api/auth/logout").status_code == 204
+    assert kim.client.post("/api/push/subscriptions", json=browser.body()).status_code == 200
+    assert stored_endpoints(app, kim.id) == {browser.endpoint}
+
+
+def test_the_api_description_tells_of_a_taken_endpoint(client):
+    spec = client.get("/api/openapi.json").json
+    answers = spec["paths"]["/api/push/subscriptions"]["post"]["responses"]
+    assert "409" in answers
 
 
 @pytest.mark.parametrize(

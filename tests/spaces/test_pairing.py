@@ -7,13 +7,22 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
+from sqlalchemy.exc import OperationalError
 
+from server.accounts.models import User
 from server.db import utcnow
 from server.extensions import db
 from server.spaces.models import Invite, Space
+from server.sync import moves
+from server.sync import service as sync_service
+from tests.conftest import TEST_DATABASE_URL
+
+# Rounds of the crossing-accepts race: enough to meet the bad interleaving on PostgreSQL.
+ROUNDS = 10
 
 
 def invite(user):
@@ -229,3 +238,87 @@ def test_both_partners_unpairing_at_once_leaves_two_solo_spaces(app, make_couple
     assert alex.me()["space"]["kind"] == sam.me()["space"]["kind"] == "solo"
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Space)) == 2
+
+
+def accept_at_once(*attempts):
+    """Send the (user, code) accepts at the same moment; return each user's answer."""
+    import threading
+
+    barrier = threading.Barrier(len(attempts))
+    answers = {}
+
+    def attempt(user, code):
+        barrier.wait()
+        answers[user.id] = accept(user, code)
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in attempts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="TEST_DATABASE_URL not set")
+def test_crossing_accepts_pair_one_couple_and_never_fail(app, make_user):
+    """A accepts C's code while B accepts A's code: one couple forms, the other hears why."""
+    for _ in range(ROUNDS):
+        a, b, c = make_user(), make_user(), make_user()
+        c_code, a_code = invite(c)["code"], invite(a)["code"]
+        answers = accept_at_once((a, c_code), (b, a_code))
+
+        statuses = sorted(r.status_code for r in answers.values())
+        assert 500 not in statuses, [r.json for r in answers.values()]
+        assert statuses[0] == 200 and statuses[1] in (404, 409), statuses
+        me = {u.id: u.me() for u in (a, b, c)}
+        first, second, alone = (a, c, b) if answers[a.id].status_code == 200 else (a, b, c)
+        assert me[first.id]["partner"]["id"] == second.id
+        assert me[second.id]["partner"]["id"] == first.id
+        assert me[first.id]["space"] == me[second.id]["space"]
+        assert me[first.id]["space"]["kind"] == "couple"
+        assert me[alone.id]["space"]["kind"] == "solo"
+        assert me[alone.id]["partner"] is None
+    with app.app_context():
+        # Every space has a member: the solo spaces left behind went away.
+        members = sa.select(sa.func.count(sa.distinct(User.space_id)))
+        assert db.session.scalar(members) == db.session.scalar(
+            sa.select(sa.func.count()).select_from(Space)
+        )
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def _deadlocked(*_args, **_kwargs):
+    raise OperationalError("UPDATE spaces ...", {}, _Deadlock("deadlock detected"))
+
+
+def test_a_pairing_that_keeps_meeting_deadlocks_answers_503_and_changes_nothing(
+    make_user, monkeypatch
+):
+    alex, sam = make_user(), make_user()
+    code = invite(alex)["code"]
+    monkeypatch.setattr(sync_service, "MAX_ATTEMPTS", 2)
+    with monkeypatch.context() as patch:
+        patch.setattr(moves, "on_pair", _deadlocked)
+        busy = accept(sam, code)
+    assert busy.status_code == 503, busy.json
+    assert int(busy.headers["Retry-After"]) > 0
+    assert alex.me()["space"]["kind"] == sam.me()["space"]["kind"] == "solo"
+    # Nothing was used up: the same code pairs them once the database is calm again.
+    assert accept(sam, code).status_code == 200
+
+
+def test_an_unpairing_that_keeps_meeting_deadlocks_answers_503_and_changes_nothing(
+    make_couple, monkeypatch
+):
+    alex, sam = make_couple()
+    monkeypatch.setattr(sync_service, "MAX_ATTEMPTS", 2)
+    with monkeypatch.context() as patch:
+        patch.setattr(moves, "on_unpair", _deadlocked)
+        busy = alex.client.post("/api/pairing/unpair")
+    assert busy.status_code == 503, busy.json
+    assert alex.me()["partner"]["id"] == sam.id
+    assert alex.client.post("/api/pairing/unpair").status_code == 200

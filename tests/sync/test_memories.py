@@ -149,7 +149,14 @@ def test_a_private_memory_never_reaches_the_partner_who_cannot_touch_it(make_cou
         s.mutate("memory.restore", id=memory_id),
     ]
     s.sync()
-    assert [s.results[m]["error"]["code"] for m in attempts] == ["not_found"] * len(attempts)
+    # To Sam there is no such memory: saving is creating, which this id cannot do.
+    assert [s.results[m]["error"]["code"] for m in attempts] == ["invalid"] * 2 + ["not_found"] * (
+        len(attempts) - 2
+    )
+    assert [s.results[m]["error"]["fields"] for m in attempts[:2]] == [
+        {"id": "Use a new random id."},
+        {"fields.title": "Missing data for required field."},
+    ]
     a.pull()
     assert memory_on(a) == mine
     assert s.of_kind("memory") == []

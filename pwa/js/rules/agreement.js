@@ -54,6 +54,22 @@ export const CATEGORIES = ['emotional', 'physical', 'financial', 'digital', 'tim
 
 const MAX_TITLE = 200;
 const MAX_TEXT = 10000;
+// As the server bounds one agreement: past these an amend is refused, and its log keeps the newest events.
+const MAX_REVISIONS = 100;
+const MAX_SIZE = 200_000;
+const MAX_EVENTS = 300;
+
+/**
+ * The characters of the agreement's own fields as JSON, as the server measures them
+ * (it counts code points: text beyond the Basic Multilingual Plane counts a little more here).
+ * @param {Agreement} agreement
+ * @param {Revision} revision the one about to be added
+ */
+function sizeWith(agreement, revision) {
+  const { category, title, revisions, acceptances, review_on, withdrawn, retired, events } = agreement;
+  const fields = { category, title, revisions, acceptances, review_on, withdrawn, retired, events };
+  return JSON.stringify(fields).length + JSON.stringify(revision).length;
+}
 
 /** The number of the newest revision, as the server counts it (0 for none). */
 export function currentRevision(/** @type {Pick<Agreement, 'revisions'>} */ agreement) {
@@ -105,7 +121,7 @@ function proposal(args, me, now) {
 
 /**
  * Apply one agreement.* mutation to a record the way the server would; null means the record is gone.
- * A mutation the server will refuse (stale revision, retired, archived, solo) leaves the record as it was.
+ * A mutation the server will refuse (stale revision, retired, archived, solo, full) leaves the record as it was.
  * @param {StoredRecord | undefined} record
  * @param {Mutation} mutation
  * @param {Me} me
@@ -140,7 +156,9 @@ export function applyAgreement(record, mutation, me, now) {
       if ('title' in args && !textOk(args.title, MAX_TITLE)) return unchanged;
       const n = current + 1;
       const title = 'title' in args ? args.title.trim() : old.title;
-      next.revisions.push({ n, text: args.text.trim(), title, author: by, at: now });
+      const revision = { n, text: args.text.trim(), title, author: by, at: now };
+      if (old.revisions.length >= MAX_REVISIONS || sizeWith(old, revision) >= MAX_SIZE) return unchanged;
+      next.revisions.push(revision);
       next.title = title;
       if ('review_on' in args) next.review_on = args.review_on ?? null;
       next.acceptances = { [by]: n };
@@ -173,6 +191,7 @@ export function applyAgreement(record, mutation, me, now) {
     default:
       return unchanged;
   }
+  next.events = next.events.slice(-MAX_EVENTS);
   next.status = statusOf(next, members);
   next.current_revision = currentRevision(next);
   return { ...next, updated_at: now, pending: true };

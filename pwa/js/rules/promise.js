@@ -18,7 +18,7 @@
  * @property {string} id
  * @property {'promise'} kind
  * @property {string} space_id
- * @property {string} author_id always the promiser
+ * @property {string} author_id the promiser (whoever kept it, for a copy kept after unpairing)
  * @property {'shared' | 'private'} visibility
  * @property {boolean} archived a read-only copy kept after unpairing
  * @property {number} version
@@ -49,6 +49,8 @@
 const NONE = Object.freeze({ done: false, change: false, confirm: false, release: false });
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_TEXT = 500;
+// The server refuses to reword or redate a promise whose history holds this many lines.
+const MAX_HISTORY = 100;
 
 /**
  * What the user may do with the promise, by role and state, as the server checks it.
@@ -151,6 +153,8 @@ function update(promise, args, me, now) {
   const text = hasText ? cleanText(args.text) : null;
   // The server validates all arguments before changing anything.
   if ((!hasText && !hasDue) || (hasText && text === null) || (hasDue && !validDue(args.due_on))) return promise;
+  const changes = (hasText && text !== promise.text) || (hasDue && args.due_on !== promise.due_on);
+  if (changes && promise.history.length >= MAX_HISTORY) return promise;
   let next = promise;
   if (hasText && text !== promise.text) {
     next = withEvent(next, { text }, { event: 'updated', by, at: now });

@@ -1,5 +1,6 @@
 // @ts-check
-// The parts of the page outside the screens: update prompt, install button, iOS install hint.
+// The parts of the page outside the screens: update prompt, install button, iOS install hint,
+// failed sign-in attempts.
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -47,4 +48,24 @@ export function showIosHint(dismissed) {
     },
     { once: true },
   );
+}
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * Tell of others' failed sign-ins since the last visit until dismissed; null takes the notice away.
+ * @param {import('../api.js').FailedAttempts | null} attempts
+ */
+export function tellFailedSignIns(attempts) {
+  const notice = byId('sign-in-attempts');
+  notice.hidden = !attempts;
+  if (!attempts) return;
+  const times = attempts.count === 1 ? 'once' : `${attempts.count} times`;
+  byId('sign-in-attempts-text').textContent =
+    `Someone tried to sign in to your account ${times} since your last visit, ` +
+    `the last on ${when.format(new Date(attempts.last_at))}. ` +
+    "If it wasn't you, consider changing your password.";
+  byId('sign-in-attempts-dismiss').onclick = () => {
+    notice.hidden = true;
+  };
 }

@@ -1,0 +1,163 @@
+"""A mutation naming a record the pusher may not see: answered as if none existed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from server.checkins.service import checkin_id
+from server.sync.registry import MUTATORS
+from tests.sync.client import server_view
+
+NO_PHOTO = "0" * 64
+
+
+def attempts(record_id: str, day: str) -> dict[str, dict]:
+    """One attempt of every mutation at the record with this id (a check-in's day where asked)."""
+    return {
+        "checkin.save": {
+            "name": "checkin.save",
+            "id": record_id,
+            "day": day,
+            "mood": 2,
+            "trust": 3,
+        },
+        "checkin.ack": {"name": "checkin.ack", "id": record_id, "reaction": "hug"},
+        "checkin.delete": {"name": "checkin.delete", "id": record_id},
+        "memory.save": {"name": "memory.save", "id": record_id, "fields": {"place": "Porto"}},
+        "memory.save (new)": {
+            "name": "memory.save",
+            "id": record_id,
+            "fields": {"title": "Ours now"},
+        },
+        "memory.add_photo": {
+            "name": "memory.add_photo",
+            "id": record_id,
+            "photo": {"hash": NO_PHOTO},
+        },
+        "memory.remove_photo": {"name": "memory.remove_photo", "id": record_id, "hash": NO_PHOTO},
+        "memory.order_photos": {"name": "memory.order_photos", "id": record_id, "hashes": []},
+        "memory.delete": {"name": "memory.delete", "id": record_id},
+        "memory.restore": {"name": "memory.restore", "id": record_id},
+        "agreement.propose": {
+            "name": "agreement.propose",
+            "id": record_id,
+            "category": "time",
+            "title": "Mine",
+            "text": "Taken over.",
+        },
+        "agreement.amend": {
+            "name": "agreement.amend",
+            "id": record_id,
+            "base_revision": 1,
+            "text": "Changed.",
+        },
+        "agreement.accept": {"name": "agreement.accept", "id": record_id, "revision": 1},
+        "agreement.withdraw": {"name": "agreement.withdraw", "id": record_id},
+        "agreement.retire": {"name": "agreement.retire", "id": record_id},
+        "promise.make": {"name": "promise.make", "id": record_id, "text": "Taken over"},
+        "promise.update": {"name": "promise.update", "id": record_id, "text": "Changed"},
+        "promise.done": {"name": "promise.done", "id": record_id},
+        "promise.confirm": {"name": "promise.confirm", "id": record_id},
+        "promise.release": {"name": "promise.release", "id": record_id},
+        "record.share (checkin)": {"name": "record.share", "kind": "checkin", "id": record_id},
+        "record.share (memory)": {"name": "record.share", "kind": "memory", "id": record_id},
+    }
+
+
+def answer(device, attempt: dict) -> dict:
+    """Push one mutation; return what the server answered about it (its id left out)."""
+    args = {k: v for k, v in attempt.items() if k != "name"}
+    if attempt["name"] == "memory.save":
+        args["base"] = {}
+    mutation_id = device.mutate(attempt["name"], **args)
+    device.push()
+    return {k: v for k, v in device.results[mutation_id].items() if k != "id"}
+
+
+def test_every_mutation_is_tried(app):
+    """A new mutator joins the comparisons below (the app registers them all)."""
+    names = {a["name"] for a in attempts(str(uuid.uuid4()), "2026-01-01").values()}
+    assert names == set(MUTATORS)
+
+
+def test_a_partners_private_checkin_cannot_be_told_from_no_checkin(app, make_couple, device):
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    space = uuid.UUID(alex.me()["space"]["id"])
+    names = list(attempts(str(uuid.uuid4()), "2026-01-01"))
+    start = date.today() - timedelta(days=400)
+    # One day with a private check-in of Alex's and one without, per attempt.
+    with_checkin = {name: start + timedelta(days=2 * n) for n, name in enumerate(names)}
+    without = {name: day + timedelta(days=1) for name, day in with_checkin.items()}
+    for day in with_checkin.values():
+        a.mutate(
+            "checkin.save",
+            id=str(uuid.uuid4()),
+            day=day.isoformat(),
+            mood=1,
+            trust=2,
+            note="only for me",
+            visibility="private",
+        )
+    a.sync()
+    alex_before = server_view(app, alex.id)
+
+    for name in names:
+        private_id = str(checkin_id(space, uuid.UUID(alex.id), with_checkin[name]))
+        unused_id = str(checkin_id(space, uuid.UUID(alex.id), without[name]))
+        told = answer(s, attempts(private_id, with_checkin[name].isoformat())[name])
+        untold = answer(s, attempts(unused_id, without[name].isoformat())[name])
+        assert told == untold, name
+        assert told["status"] == "rejected", name
+
+    a.pull()
+    assert server_view(app, alex.id) == alex_before
+    assert a.records == alex_before
+    s.pull()
+    assert s.of_kind("checkin") == []
+
+
+def test_a_partners_private_memory_cannot_be_told_from_no_memory(app, make_couple, device):
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    names = [n for n in attempts(str(uuid.uuid4()), "2026-01-01") if n != "memory.save (new)"]
+    private = {name: str(uuid.uuid4()) for name in names}
+    for memory_id in private.values():
+        a.mutate(
+            "memory.save",
+            id=memory_id,
+            fields={"title": "A secret", "visibility": "private"},
+            base={},
+        )
+    a.sync()
+    alex_before = server_view(app, alex.id)
+    space = uuid.UUID(alex.me()["space"]["id"])
+
+    for n, name in enumerate(names):
+        day = date.today() - timedelta(days=n + 1)
+        told = answer(s, attempts(private[name], day.isoformat())[name])
+        if name in ("agreement.propose", "promise.make"):
+            # A new record cannot take the id; told as for an id no new record may have.
+            untold = answer(s, attempts(str(checkin_id(space, uuid.UUID(sam.id), day)), "")[name])
+            assert told["error"]["code"] != "exists", name
+        else:
+            untold = answer(s, attempts(str(uuid.uuid4()), day.isoformat())[name])
+        assert told == untold, name
+
+    # Alex's memories are as they were (Sam's own check-in of that day went through).
+    assert {k: v for k, v in server_view(app, alex.id).items() if k in private.values()} == (
+        alex_before
+    )
+
+
+def test_a_new_record_cannot_take_a_name_based_id(make_couple, device):
+    alex, _ = make_couple()
+    a = device(alex)
+    derived = str(uuid.uuid5(uuid.uuid4(), "anything"))
+    made = a.mutate("promise.make", id=derived, text="Call Mum")
+    fine = a.mutate("promise.make", id=str(uuid.uuid4()), text="Call Dad")
+    a.sync()
+    assert a.results[made]["error"]["fields"] == {"id": "Use a new random id."}
+    assert a.results[fine]["status"] == "applied"
+    assert [p["text"] for p in a.of_kind("promise")] == ["Call Dad"]
