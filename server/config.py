@@ -50,6 +50,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # How long one sync push may hold its space's lock; the client sends the rest next.
         "SYNC_PUSH_BUDGET_MS": int(env("SYNC_PUSH_BUDGET_MS", "200")),
         "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": env("REDIS_KEY_PREFIX", "").strip() or "hearth",
+        "LIVE_REDIS_URL": env("LIVE_REDIS_URL", "").strip(),
+        "LIVE_MAX_STREAMS": int(env("LIVE_MAX_STREAMS", "1000")),
         "SESSION_STORE": env("SESSION_STORE", "redis" if redis_url else "database").strip(),
         "SESSION_LIFETIME_DAYS": int(env("SESSION_LIFETIME_DAYS", "180")),
         "SESSION_COOKIE_SECURE_MODE": env("SESSION_COOKIE_SECURE", "auto").strip().lower(),
@@ -120,7 +123,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "hearth_session",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_KEY_PREFIX": "hearth",
-    "REDIS_KEY_PREFIX": "hearth",
     # Limits, each a limits-library string; tests lower or raise them.
     "LIMIT_LOGIN_PER_IP": "30 per minute;300 per hour",
     # Failed sign-ins to one account from devices it does not know...

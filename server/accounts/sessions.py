@@ -150,7 +150,9 @@ class RedisStore:
     def __init__(self, url: str, prefix: str = "hearth") -> None:
         import redis
 
-        self.redis = redis.Redis.from_url(url)
+        # A burst waits for a connection instead of failing past the pool's size.
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=200, timeout=5)
+        self.redis = redis.Redis(connection_pool=pool)
         self.prefix = prefix
 
     def _key(self, key: str) -> str:

@@ -35,6 +35,10 @@ class LocalBus:
     def start(self) -> None:
         """Nothing to start."""
 
+    def ready(self, _timeout: float) -> bool:
+        """Always ready."""
+        return True
+
 
 class RedisBus:
     """Events go through a Redis channel to the hub of every process."""
@@ -44,7 +48,11 @@ class RedisBus:
 
         self.hub = hub
         self.channel = channel
-        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        # A burst of publishes waits for a connection; a stalled Redis holds a push for 1 s at most.
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=50, timeout=1, socket_timeout=1, socket_connect_timeout=1
+        )
+        self.client = redis.Redis(connection_pool=pool)
         self._url = url
         self._started = False
         self._lock = threading.Lock()
@@ -62,21 +70,24 @@ class RedisBus:
             self._started = True
         threading.Thread(target=self._listen, name="hearth-live", daemon=True).start()
 
+    def ready(self, timeout: float) -> bool:
+        """Wait until this process hears the channel (a stream opened before would miss pokes)."""
+        return self.subscribed.wait(timeout)
+
     def _listen(self) -> None:
         import redis
 
         delay = 0.5
-        first = True
         while True:
             client = redis.Redis.from_url(self._url, socket_connect_timeout=5)
             try:
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
                 self.subscribed.set()
-                if not first:
-                    # Events published while we were away are lost: every stream checks.
-                    self.hub.deliver({"type": CHECK, "users": EVERYONE})
-                first, delay = False, 0.5
+                # Events published before (while away, or before the first subscription) are
+                # lost: every stream already open checks its version.
+                self.hub.deliver({"type": CHECK, "users": EVERYONE})
+                delay = 0.5
                 for message in pubsub.listen():
                     if message.get("type") == "message":
                         self._deliver(message["data"])

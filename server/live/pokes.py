@@ -22,7 +22,7 @@ def _this_session() -> str | None:
     return token_key(token) if token else None
 
 
-@after_commit
+@after_commit(first=True)  # an open app hears before the push queue is told
 def poke_after_push(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Change]) -> None:
     """Poke the members who see what the push changed, once it has committed."""
     from server.accounts.models import User

@@ -41,6 +41,7 @@ EVENT = {
 def events():
     """Stream pokes when the space changes, until the session ends or the user leaves it."""
     user_id = signed_in_user_id()
+    service.check_room()
     key = token_key(session.token)  # type: ignore[attr-defined]
     last = request.headers.get("Last-Event-ID")
     body = stream_with_context(service.stream(user_id, key, last))

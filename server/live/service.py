@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from server.errors import ApiError
 from server.extensions import db
 from server.live.bus import LocalBus, RedisBus
 from server.live.hub import BYE, EVERYONE, POKE, Hub, Listener
@@ -71,6 +72,21 @@ def bye(
         )
 
 
+def check_room() -> None:
+    """Answer 503 when this process holds as many streams as it may (each holds a thread)."""
+    if live().hub.count() >= int(current_app.config["LIVE_MAX_STREAMS"]):
+        raise ApiError(
+            503, "busy", "Too many open connections here. Try again.", headers={"Retry-After": "5"}
+        )
+
+
+def close_streams(app: Flask) -> None:
+    """End this process's streams now (it is stopping): browsers reconnect elsewhere."""
+    channel = app.extensions.get("hearth_live")
+    if channel is not None:
+        channel.hub.close_all()
+
+
 def space_version(user_id: uuid.UUID) -> int | None:
     """Return the version of the user's space, or None when the user is gone."""
     from server.accounts.models import User
@@ -102,6 +118,7 @@ def stream(user_id: uuid.UUID, session_key: str, last_event_id: str | None) -> I
     channel.hub.attach(listener)
     try:
         channel.bus.start()
+        channel.bus.ready(2.0)
         version = space_version(user_id)
         db.session.remove()  # an idle stream holds no database connection
         if version is None:

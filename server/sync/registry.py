@@ -266,11 +266,18 @@ def before_push(fn: Callable[[MutationContext], None]) -> Callable[[MutationCont
 
 
 def after_commit(
-    fn: Callable[[uuid.UUID, uuid.UUID, list[Change]], None],
-) -> Callable[[uuid.UUID, uuid.UUID, list[Change]], None]:
+    fn: Callable[[uuid.UUID, uuid.UUID, list[Change]], None] | None = None, *, first: bool = False
+):
     """Register a function run after every push that changed something has committed."""
-    AFTER_COMMIT.append(fn)
-    return fn
+
+    def register(fn):
+        if first:
+            AFTER_COMMIT.insert(0, fn)
+        else:
+            AFTER_COMMIT.append(fn)
+        return fn
+
+    return register(fn) if fn is not None else register
 
 
 def kind(
