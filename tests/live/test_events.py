@@ -216,3 +216,15 @@ def test_pairing_and_the_partners_profile_poke(make_user, streams):
     assert alexs.next(timeout=PROMPT).data["version"] == _version_of(alex)
     assert sam.client.patch("/api/me", json={"time_zone": "Asia/Tokyo"}).status_code == 200
     assert alexs.next(timeout=PROMPT).name == "poke"
+
+
+def test_past_the_streams_a_process_may_hold_a_new_one_is_told_to_wait(app, make_user, streams):
+    app.config["LIVE_MAX_STREAMS"] = 2
+    alex = make_user("Alex")
+    first_poke(streams(alex)), first_poke(streams(alex))
+    third = streams(alex)
+    assert third.response.status_code == 503
+    assert third.response.json()["error"]["code"] == "busy"
+    assert int(third.response.headers["Retry-After"]) > 0
+    # Ordinary requests are still answered.
+    assert alex.client.get("/api/me").status_code == 200
