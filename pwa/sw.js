@@ -1,8 +1,8 @@
 // @ts-check
-// The service worker only dispatches events; caching lives in js/sw-cache.js (photos in js/sw-photos.js), push in js/sw-push.js.
+// The service worker only dispatches events; caching lives in js/sw/cache.js (photos in js/sw/photos.js), push in js/sw/push.js.
 /// <reference lib="webworker" />
-import { precacheShell, dropOtherShells, respond } from './js/sw-cache.js';
-import { onNotificationClick, onPush } from './js/sw-push.js';
+import { precacheShell, dropOtherShells, respond } from './js/sw/cache.js';
+import { onNotificationClick, onPush } from './js/sw/push.js';
 
 // The server writes a hash of every shell file here, so any change makes a new worker.
 const VERSION = '__SHELL_VERSION__';
@@ -35,7 +35,7 @@ worker.addEventListener('sync', (event) => {
   );
 });
 
-// A partner's news: show it, and store it before the app is opened (js/sw-push.js).
+// A partner's news: show it, and store it before the app is opened (js/sw/push.js).
 worker.addEventListener('push', (event) => event.waitUntil(onPush(worker, event)));
 
 worker.addEventListener('notificationclick', (event) => event.waitUntil(onNotificationClick(worker, event)));

@@ -7,11 +7,11 @@ import re
 from server.web import PWA_DIR, static_imports
 
 # The worker stores its own script and its imports itself.
-WORKER_FILES = {"/sw.js", "/js/sw-cache.js"}
+WORKER_FILES = {"/sw.js", "/js/sw/cache.js"}
 
 
 def precached() -> set[str]:
-    source = (PWA_DIR / "js" / "sw-cache.js").read_text()
+    source = (PWA_DIR / "js" / "sw" / "cache.js").read_text()
     listing = source[source.index("[", source.index("SHELL_FILES")) : source.index("];")]
     return set(re.findall(r"'([^']+)'", listing))
 
@@ -55,12 +55,15 @@ def test_the_page_preloads_every_module_of_its_first_screen_and_no_more(client):
     assert preloaded == static_imports("/js/app.js") - {"/js/app.js"}
     # What app.js and its imports import, down the tree; never a section loaded on demand.
     assert {
-        "/js/sync.js",
-        "/js/sync-store.js",
-        "/js/rules/memory.js",
-        "/js/ui/today.js",
+        "/js/core/sync.js",
+        "/js/core/sync-store.js",
+        "/js/memories/rules.js",
+        "/js/checkins/view.js",
     } <= preloaded
-    assert not {"/js/memories.js", "/js/photo-store.js", "/js/ui/timeline.js"} & preloaded
+    assert (
+        not {"/js/memories/controller.js", "/js/memories/photo-store.js", "/js/memories/view.js"}
+        & preloaded
+    )
     assert all((PWA_DIR / p.lstrip("/")).is_file() for p in preloaded)
     # Every in-app route gets the same page.
     assert client.get("/join").get_data(as_text=True) == page
@@ -76,8 +79,8 @@ def test_the_page_is_revalidated_cheaply(client):
 def test_the_shell_travels_compressed_to_browsers_that_accept_it(client):
     import gzip
 
-    plain = client.get("/js/sync.js")
-    zipped = client.get("/js/sync.js", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/js/core/sync.js")
+    zipped = client.get("/js/core/sync.js", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in zipped.headers["Vary"]
     assert len(zipped.data) < len(plain.data) / 2

@@ -1,19 +1,19 @@
 // @ts-check
 // Start-up: decide which screen to show and wire the views to the server.
-import * as api from './api.js';
-import { runToday } from './checkins.js';
-import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './db.js';
-import { pendingCode, takeJoinLink } from './join-link.js';
-import { runHome } from './pairing.js';
-import { lazySections } from './sections.js';
-import { runUs } from './settings.js';
-import { needsIosInstallHint, registerWorker, watchInstall } from './pwa.js';
-import { timeZoneChoices } from './time.js';
-import { showAuth } from './ui/auth.js';
-import { offerInstall, offerUpdate, showIosHint, tellFailedSignIns } from './ui/chrome.js';
-import { showNotice } from './ui/notice.js';
-import { showRejections, showSyncStatus } from './ui/sync-status.js';
-import { createSync } from './sync.js';
+import * as api from './core/api.js';
+import { runToday } from './checkins/controller.js';
+import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './core/db.js';
+import { pendingCode, takeJoinLink } from './pairing/join-link.js';
+import { runHome } from './pairing/controller.js';
+import { lazySections } from './shell/sections.js';
+import { runUs } from './us/controller.js';
+import { needsIosInstallHint, registerWorker, watchInstall } from './shell/pwa.js';
+import { timeZoneChoices } from './core/time.js';
+import { showAuth } from './accounts/view.js';
+import { offerInstall, offerUpdate, showIosHint, tellFailedSignIns } from './shell/chrome.js';
+import { showNotice } from './shell/notice.js';
+import { showRejections, showSyncStatus } from './shell/sync-status.js';
+import { createSync } from './core/sync.js';
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
 const KNOWN = 'hearth.has-account';
@@ -141,7 +141,7 @@ function welcome(mode) {
   leave = () => {};
   tellFailedSignIns(null); // it was told to whoever signed out
   // Signed out, this browser keeps no copy of the couple's photos; a first visit has none to clear.
-  if (forgetUser()) import('./sw-photos.js').then((photos) => photos.clearPhotos()).catch(() => {});
+  if (forgetUser()) import('./sw/photos.js').then((photos) => photos.clearPhotos()).catch(() => {});
   const { zones, current } = timeZoneChoices();
   showAuth(view, { mode, joining: Boolean(pendingCode()), timeZones: zones, timeZone: current }, {
     signUp: (data) => api.register(data).then(() => start(true)),

@@ -98,7 +98,7 @@ USED_LATER = """async ([name, a, b]) => {
 
 # As the page does on sign-out.
 CLEAR = """async ([name, book]) => {
-  const { clearPhotos } = await import('/js/sw-photos.js');
+  const { clearPhotos } = await import('/js/sw/photos.js');
   await clearPhotos();
   const databases = (await indexedDB.databases()).map((d) => d.name);
   return { cache: await caches.has(name), book: databases.includes(book) };

@@ -324,7 +324,7 @@ def test_a_refusal_is_explained_and_nothing_is_subscribed(phone, app):
 # Runs the worker's click handler in a page with stand-in clients: the browser gives a
 # notification click to the worker only when a person taps it, which no test can do.
 CLICK = """async ([windows, navigate]) => {
-  const { onNotificationClick } = await import('/js/sw-push.js');
+  const { onNotificationClick } = await import('/js/sw/push.js');
   const calls = [];
   const page = (w) => ({
     url: w.url, focused: w.focused,

@@ -1,0 +1,79 @@
+// @ts-check
+// Sections beyond Today load their code when first opened, so the first screen waits only for its own.
+
+/** @typedef {import('../core/api.js').Me} Me */
+/** @typedef {import('../core/sync.js').SyncEngine} SyncEngine */
+/** @typedef {{update: (me: Me) => void, stop: () => void}} SectionRun */
+/** @typedef {(slot: HTMLElement, me: Me, db: IDBDatabase, engine: SyncEngine) => SectionRun} SectionStart */
+
+/** The code behind each lazily loaded section, by tab name: the slot it fills, its templates (sections/*.html). */
+const LAZY = /** @type {Record<string, Array<[string, string, () => Promise<SectionStart>]>>} */ ({
+  timeline: [['timeline-slot', 'timeline', () => import('../memories/controller.js').then((m) => m.runTimeline)]],
+  agreements: [['agreements-slot', 'agreements', () => import('../agreements/controller.js').then((m) => m.runAgreements)]],
+  promises: [['promises-slot', 'promises', () => import('../promises/controller.js').then((m) => m.runPromises)]],
+  us: [['notify-slot', 'notify', () => import('../push/controller.js').then((m) => m.runNotify)]],
+});
+
+/** @type {Map<string, Promise<void>>} */
+const added = new Map();
+
+/** Add a section's templates to the page, once (the worker has them for offline starts). */
+function addTemplates(/** @type {string} */ name) {
+  let adding = added.get(name);
+  if (!adding) {
+    adding = fetch(`/sections/${name}.html`)
+      .then((response) => {
+        if (!response.ok) throw new Error(`The ${name} section could not be loaded (${response.status}).`);
+        return response.text();
+      })
+      .then((html) => document.body.insertAdjacentHTML('beforeend', html));
+    adding.catch(() => added.delete(name));
+    added.set(name, adding);
+  }
+  return adding;
+}
+
+/**
+ * Start the sections of a tab the first time it is shown; update and stop them with the rest.
+ * @param {Me} me
+ * @param {IDBDatabase} db
+ * @param {SyncEngine} engine
+ */
+export function lazySections(me, db, engine) {
+  /** @type {Map<string, SectionRun>} */
+  const running = new Map();
+  /** @type {Set<string>} */
+  const started = new Set();
+  let stopped = false;
+
+  return {
+    /** The tab came into view: load and start what it shows, once. */
+    shown(/** @type {string} */ tab) {
+      for (const [slotId, templates, load] of LAZY[tab] ?? []) {
+        if (started.has(slotId)) continue;
+        started.add(slotId);
+        Promise.all([load(), addTemplates(templates)])
+          .then(([start]) => {
+            const slot = document.getElementById(slotId);
+            if (stopped || !slot) return;
+            running.set(slotId, start(slot, me, db, engine));
+          })
+          .catch((error) => {
+            // Retried the next time the tab is shown (a flaky network on a first visit).
+            started.delete(slotId);
+            console.error(error);
+          });
+      }
+    },
+    /** Follow an account change. */
+    update(/** @type {Me} */ next) {
+      me = next;
+      for (const run of running.values()) run.update(next);
+    },
+    /** Stop every started section. */
+    stop() {
+      stopped = true;
+      for (const run of running.values()) run.stop();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// @ts-check
+// Caching rules of the service worker: a versioned copy of the app shell, photos (js/sw/photos.js), no other API.
+import { isPhotoUrl, photoResponse } from './photos.js';
+
+/** Every file the app needs to start offline; '/' stands for index.html. */
+export const SHELL_FILES = [
+  '/',
+  '/app.css',
+  '/timeline.css',
+  '/agreements.css',
+  '/promises.css',
+  '/sections/agreements.html',
+  '/sections/notify.html',
+  '/sections/promises.html',
+  '/sections/timeline.html',
+  '/notify.css',
+  '/manifest.webmanifest',
+  '/js/app.js',
+  '/js/accounts/view.js',
+  '/js/agreements/amend.js',
+  '/js/agreements/card.js',
+  '/js/agreements/controller.js',
+  '/js/agreements/parts.js',
+  '/js/agreements/rules.js',
+  '/js/agreements/view.js',
+  '/js/checkins/controller.js',
+  '/js/checkins/partner-card.js',
+  '/js/checkins/view.js',
+  '/js/core/api.js',
+  '/js/core/db.js',
+  '/js/core/diff.js',
+  '/js/core/local-rules.js',
+  '/js/core/sync-store.js',
+  '/js/core/sync.js',
+  '/js/core/time.js',
+  '/js/memories/card.js',
+  '/js/memories/controller.js',
+  '/js/memories/photo-prep.js',
+  '/js/memories/photo-store.js',
+  '/js/memories/photos.js',
+  '/js/memories/rules.js',
+  '/js/memories/view.js',
+  '/js/pairing/controller.js',
+  '/js/pairing/join-link.js',
+  '/js/pairing/view.js',
+  '/js/promises/card.js',
+  '/js/promises/controller.js',
+  '/js/promises/rules.js',
+  '/js/promises/track-record.js',
+  '/js/promises/view.js',
+  '/js/promises/words.js',
+  '/js/push/controller.js',
+  '/js/push/view.js',
+  '/js/shell/chrome.js',
+  '/js/shell/dom.js',
+  '/js/shell/nav.js',
+  '/js/shell/notice.js',
+  '/js/shell/pwa.js',
+  '/js/shell/sections.js',
+  '/js/shell/sync-status.js',
+  '/js/sw/photos.js',
+  '/js/sw/pull.js',
+  '/js/sw/push.js',
+  '/js/us/controller.js',
+  '/js/us/device-name.js',
+  '/js/us/view.js',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/maskable-192.png',
+  '/icons/maskable-512.png',
+  '/icons/apple-touch-icon.png',
+];
+
+const SHELL_PREFIX = 'hearth-shell-';
+
+/** Fill the named cache with the shell, bypassing the HTTP cache so versions never mix. */
+export async function precacheShell(/** @type {string} */ name) {
+  const cache = await caches.open(name);
+  await cache.addAll(SHELL_FILES.map((path) => new Request(path, { cache: 'reload' })));
+}
+
+/** Delete every shell cache but the named one. */
+export async function dropOtherShells(/** @type {string} */ name) {
+  const names = await caches.keys();
+  await Promise.all(
+    names.filter((n) => n.startsWith(SHELL_PREFIX) && n !== name).map((n) => caches.delete(n)),
+  );
+}
+
+/**
+ * The response for a request, or null to let the browser fetch it untouched.
+ * @param {string} name the current shell cache
+ * @param {Request} request
+ * @param {(promise: Promise<unknown>) => void} waitUntil the event's, for work after the answer
+ * @returns {Promise<Response> | null}
+ */
+export function respond(name, request, waitUntil) {
+  if (request.method !== 'GET') return null;
+  const url = new URL(request.url);
+  if (url.origin !== location.origin) return null;
+  // Photos never change under their address, so they may come from the photo cache.
+  if (isPhotoUrl(url)) return photoResponse(request, waitUntil);
+  // Other API answers are per user and change all the time: never from a cache.
+  if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return null;
+  if (request.mode === 'navigate') return networkFirst(name, request);
+  if (SHELL_FILES.includes(url.pathname) && url.pathname !== '/') return cacheFirst(name, request);
+  return null;
+}
+
+/** Pages come fresh from the server; offline, every in-app route gets the cached shell. */
+async function networkFirst(/** @type {string} */ name, /** @type {Request} */ request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const cached = await caches.match('/', { cacheName: name });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+/** Shell files of this version never change, so the cached copy is the right one. */
+async function cacheFirst(/** @type {string} */ name, /** @type {Request} */ request) {
+  const cached = await caches.match(request, { cacheName: name, ignoreSearch: true });
+  return cached ?? fetch(request);
+}

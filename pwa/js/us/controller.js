@@ -1,0 +1,56 @@
+// @ts-check
+// The "Us & settings" controller: profile changes, devices, signing out everywhere and unpairing.
+import * as api from '../core/api.js';
+import { timeZoneChoices } from '../core/time.js';
+import { showUs } from './view.js';
+
+/**
+ * @typedef {object} UsHooks
+ * @property {() => void} signedOut the session is gone (signed out here or elsewhere)
+ * @property {(me: api.Me) => void} changed the account changed: a new name, time zone, or no partner any more
+ */
+
+/**
+ * Run the section in its slot; update() follows account changes made elsewhere (pairing).
+ * @param {HTMLElement} slot
+ * @param {api.Me} me
+ * @param {UsHooks} hooks
+ * @returns {{update: (me: api.Me) => void}}
+ */
+export function runUs(slot, me, hooks) {
+  /** A 401 means the session ended (signed out on another device, revoked). */
+  const rethrow = (/** @type {unknown} */ error) => {
+    if (error instanceof api.ApiError && error.status === 401) hooks.signedOut();
+    throw error;
+  };
+
+  const view = showUs(slot, me, timeZoneChoices().zones, {
+    async saveProfile(changes) {
+      hooks.changed(await api.updateMe(changes).catch(rethrow));
+    },
+    async devices() {
+      return (await api.devices().catch(rethrow)).devices;
+    },
+    async endDevice(id) {
+      await api.endDevice(id).catch(rethrow);
+    },
+    async signOutEverywhere() {
+      await api.logoutAll().catch((error) => {
+        // Already signed out: the goal is reached.
+        if (!(error instanceof api.ApiError && error.status === 401)) throw error;
+      });
+      hooks.signedOut();
+    },
+    async unpair() {
+      const { space } = await api.unpair().catch(rethrow);
+      hooks.changed({ ...me, space, partner: null });
+    },
+  });
+
+  return {
+    update(next) {
+      me = next;
+      view.update(next);
+    },
+  };
+}
