@@ -24,7 +24,7 @@ from server.accounts.schemas import (
 from server.errors import ApiError
 from server.extensions import client_ip, db, limiter, login_manager
 from server.schemas import NoBodySchema
-from server.spaces.service import partner_of
+from server.spaces.members import partner_of
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from server.db import utcnow
 from server.extensions import db
 from server.promises.schemas import IdSchema, MakeSchema, UpdateSchema
-from server.spaces.service import partner_of
+from server.spaces.members import partner_of
 from server.sync.models import OPEN_PROMISE, SHARED, Record
 from server.sync.registry import (
     MutationContext,

@@ -40,15 +40,6 @@ def create_solo_space() -> Space:
     return space
 
 
-def partner_of(user: User) -> User | None:
-    """Return the other member of the user's couple space, if any."""
-    from server.accounts.models import User
-
-    if user.space.kind != COUPLE:
-        return None
-    return db.session.scalar(select(User).where(User.space_id == user.space_id, User.id != user.id))
-
-
 def format_code(code: str) -> str:
     """Show a code in two halves, easier to read aloud."""
     half = len(code) // 2

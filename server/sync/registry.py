@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from server.extensions import db
+from server.spaces.members import partner_of
 from server.sync.models import PRIVATE, SHARED, Record
 
 if TYPE_CHECKING:
@@ -102,8 +103,6 @@ class MutationContext:
     @cached_property
     def partner(self) -> User | None:
         """The user's partner, looked up the first time a mutation needs it."""
-        from server.spaces.service import partner_of
-
         return partner_of(self.user)
 
     def today(self, user: User | None = None) -> date:
