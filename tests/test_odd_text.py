@@ -26,6 +26,12 @@ def _string_paths(spec: dict, schema: dict, path: tuple = ()) -> list[tuple]:
     kind = schema.get("type")
     if kind == "string":
         return [path]
+    if "args" in path:
+        return []  # a mutation's arguments: the mutation test below sends them
+    alternatives = schema.get("oneOf", []) + schema.get("anyOf", []) + schema.get("allOf", [])
+    if alternatives:
+        found = [p for sub in alternatives for p in _string_paths(spec, sub, path)]
+        return list(dict.fromkeys(found))
     if kind == "array":
         return _string_paths(spec, schema.get("items", {}), (*path, 0))
     found = []
