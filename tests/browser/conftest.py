@@ -6,6 +6,11 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+# What a page shows comes after a sync, a worker's start or a render: on a busy 2-core
+# machine that can take longer than Playwright's default 5 s, without anything being wrong.
+expect.set_options(timeout=15_000)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
