@@ -20,6 +20,13 @@ installed), with one worker process:
 - stopping the server with the streams open (gunicorn waits for its
   --graceful-timeout, as streams never end by themselves).
 
+Before those, on the first worker class, what a person sees: B's app open in
+Chromium (Playwright; notifications off, so only the live channel brings the
+news), and partner A saving a shared check-in through the API --dom-saves
+times; each is timed from A's request until B's page shows its words in the
+DOM (a MutationObserver in the page notes the moment), p50/p95 (same budget).
+`--dom` measures only that.
+
 Then, with Redis, two gthread workers: streams of B on both, pushes landing on
 either, so that pokes cross processes.
 
@@ -31,6 +38,10 @@ whatever the figures, and only fails when something does not work.
                                          [--redis-url URL | --redis-url none]
                                          [--streams 1000] [--sessions 100] [--saves 60]
                                          [--worker-classes gthread,gevent]
+                                         [--dom-saves 60 | --dom]
+
+The servers may hold LIVE_MAX_STREAMS = --streams + 50 streams: the idle ones
+and B's, which the propagation is timed on.
 
 Sessions are signed in through POST /api/auth/login, whose password hashing
 (argon2, production cost) takes about 0.2 s each: the streams are spread over
@@ -65,7 +76,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +111,7 @@ HEARTBEAT_SECONDS = 15  # LIVE_HEARTBEAT_SECONDS: the saves are spread over one 
 POKE_TIMEOUT = 5.0  # a poke later than this counts as missed
 OPEN_TIMEOUT = 60.0  # for every idle stream's first poke
 SPARE_THREADS = 100  # gthread threads beyond the streams, for ordinary requests
+WATCHER_ROOM = 50  # streams beyond the idle ones: B's, which the propagation is timed on
 
 
 def pct(values: list[float], q: float) -> float:
@@ -354,11 +366,11 @@ class Pusher:
         self.next = 1
         self.request_ms: list[float] = []
 
-    def save(self) -> None:
-        """Push one shared check-in, a day further back each time."""
+    def save(self, day: date | None = None, note: str = "A good evening.") -> None:
+        """Push one shared check-in, a day further back each time unless the day is given."""
         from server.checkins.service import checkin_id
 
-        day = datetime.now(UTC).date() - timedelta(days=next(_days))
+        day = day or datetime.now(UTC).date() - timedelta(days=next(_days))
         args = {
             "id": str(checkin_id(self.account.space_id, self.account.user_id, day)),
             "day": day.isoformat(),
@@ -367,7 +379,7 @@ class Pusher:
             "feelings": ["close"],
             "need": "",
             "gratitude": "You made coffee.",
-            "note": "A good evening.",
+            "note": note,
             "visibility": "shared",
         }
         body = {
@@ -505,6 +517,87 @@ def ordinary_requests(port: int, a: Account, count: int) -> dict[str, list[float
     return times
 
 
+# --- B's open page -------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# In B's page: the moment (epoch ms) each "bench save N" first shows on the partner's check-in.
+WATCH_SAVES = """() => {
+  window.benchSeen = {};
+  const look = () => {
+    const card = document.getElementById('partner-checkin');
+    const found = card && /bench save (\\d+)\\b/.exec(card.textContent);
+    if (found && !(found[1] in window.benchSeen)) window.benchSeen[found[1]] = Date.now();
+  };
+  const all = {subtree: true, childList: true, characterData: true};
+  new MutationObserver(look).observe(document.body, all);
+}"""
+
+
+def dom_propagation(port: int, people: People, saves: int, interval: float) -> dict[str, Any]:
+    """A saves today's check-in again and again; time each until B's open page shows it."""
+    from zoneinfo import ZoneInfo
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = (
+        os.environ.get("HEARTH_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+    pusher = Pusher(port, people.a)
+    status, me, _ = pusher.conn.request("GET", "/api/me", session=people.a.session)
+    today = datetime.now(ZoneInfo(expect(status, me, 200, "GET /api/me")["user"]["time_zone"]))
+    delays: list[float] = []
+    missed = 0
+    base = f"http://127.0.0.1:{port}"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844})
+        context.add_cookies([{"name": SESSION_COOKIE, "value": people.b.session, "url": base}])
+        # The app asks who is signed in only on a browser that has had an account.
+        context.add_init_script("localStorage.setItem('hearth.has-account', '1')")
+        page = context.new_page()
+        page.goto("/")
+        page.wait_for_function(
+            "() => document.getElementById('sync-status')?.textContent === 'Live'", timeout=60_000
+        )
+        page.evaluate(WATCH_SAVES)
+        warm_up = 3
+        for n in range(warm_up + saves):
+            began = time.time()
+            pusher.save(today.date(), f"bench save {n}")
+            try:
+                seen = page.wait_for_function(
+                    "n => window.benchSeen[n]", arg=str(n), timeout=1000 * POKE_TIMEOUT
+                ).json_value()
+            except Exception:  # Playwright's TimeoutError: counted as missed
+                seen = None
+            if n >= warm_up:
+                if seen is None:
+                    missed += 1
+                else:
+                    delays.append(seen - 1000 * began)
+            time.sleep(interval)
+        browser.close()
+    finally:
+        playwright.stop()
+        pusher.close()
+    return {
+        "samples": len(delays),
+        "missed": missed,
+        "delays": delays,
+        "push_request_p50_ms": q_ms(pusher.request_ms, 0.5, 1),
+    }
+
+
 # --- The server ------------------------------------------------------------------------------
 
 
@@ -579,7 +672,7 @@ def running_server(
     control = [f"--control-socket={tmp / 'gunicorn.ctl'}"] * any(
         setting.name == "control_socket" for setting in KNOWN_SETTINGS
     )
-    capacity = streams + SPARE_THREADS
+    capacity = streams + WATCHER_ROOM + SPARE_THREADS
     command = [
         str(BIN / "gunicorn"),
         "--worker-class",
@@ -834,12 +927,36 @@ def report(figures: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
         f"  machine   {cpus} CPUs, load average {load_before:.1f} before and {load_after:.1f} "
         f"after; {platform.system()} {platform.machine()}, Python {platform.python_version()}"
     )
-    print(
-        f"  load      {args.streams} idle streams over {len(figures['sessions'])} sessions "
-        f"(signed in through the API in {figures['setup_seconds']:.0f} s); {args.saves} saves "
-        f"{args.interval:g} s apart; {args.requests} of each ordinary request"
-    )
+    if args.dom:
+        print(f"  load      {args.dom_saves} saves {args.interval:g} s apart, B's page alone")
+    else:
+        print(
+            f"  load      {args.streams} idle streams over {len(figures['sessions'])} sessions "
+            f"(signed in through the API in {figures['setup_seconds']:.0f} s); {args.saves} "
+            f"saves {args.interval:g} s apart ({args.dom_saves} for B's page); "
+            f"{args.requests} of each ordinary request"
+        )
     summary: dict[str, Any] = {}
+    dom = figures.get("dom")
+    if dom:
+        found = dom["delays"]
+        ok = bool(found) and not dom["missed"]
+        ok = ok and pct(found, 0.5) <= P50_BUDGET_MS and pct(found, 0.95) <= P95_BUDGET_MS
+        print()
+        print(f"B's app open in Chromium ({dom['server']}): A's check-in until B's page shows it")
+        text = f"p50 {pct(found, 0.5):6.1f}  p95 {pct(found, 0.95):6.1f} ms"
+        missed = f", {dom['missed']} missed" if dom["missed"] else ""
+        text += f"  ({len(found)} saves{missed})"
+        print(f"  {'save (API) -> in the DOM':<40}  {text:<58} {verdict(ok)}")
+        summary["dom"] = {
+            "samples": len(found),
+            "missed": dom["missed"],
+            "p50_ms": q_ms(found, 0.5, 1),
+            "p95_ms": q_ms(found, 0.95, 1),
+            "max_ms": round(max(found), 1) if found else None,
+            "push_request_p50_ms": dom["push_request_p50_ms"],
+            "within_budget": ok,
+        }
     for kind, found in figures["classes"].items():
         print()
         if "skipped" in found:
@@ -1040,6 +1157,9 @@ def bench(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             env["REDIS_URL"] = redis.url
         if args.session_store:
             env["SESSION_STORE"] = args.session_store
+        # Room for the idle streams and B's watching ones (a process past LIVE_MAX_STREAMS
+        # answers 503, and its default is the budget itself).
+        env["LIVE_MAX_STREAMS"] = str(args.streams + WATCHER_ROOM)
         # The pushes build their check-in ids with the server's code: same settings.
         os.environ.clear()
         os.environ.update(env)
@@ -1055,7 +1175,27 @@ def bench(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         print(f"Preparing {database.label} ...", file=sys.stderr)
         migrate(env)
         spec = app_spec(redis)
-        classes = worker_classes(args.worker_classes)
+        classes = {} if args.dom else worker_classes(args.worker_classes)
+        people: People | None = None
+
+        def signed_up(server: Server) -> People:
+            print("Signing in the sessions ...", file=sys.stderr)
+            began = time.perf_counter()
+            found = sign_up(server.port, 1 if args.dom else args.sessions)
+            figures["setup_seconds"] = time.perf_counter() - began
+            figures["sessions"] = found.idle_sessions
+            return found
+
+        if args.dom_saves:
+            # A server of its own: the page's stream would count against the idle streams' room
+            # until the server notices it closed (at its next heartbeat).
+            with running_server(
+                env, "gthread", 1, args.streams, args.graceful_timeout, log, spec, tmp
+            ) as server:
+                people = signed_up(server)
+                print(f"Measuring B's open page ({server.label}) ...", file=sys.stderr)
+                figures["dom"] = dom_propagation(server.port, people, args.dom_saves, args.interval)
+                figures["dom"]["server"] = server.label
         first = True
         for kind, skipped in classes.items():
             if skipped:
@@ -1065,12 +1205,7 @@ def bench(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             with running_server(
                 env, kind, 1, args.streams, args.graceful_timeout, log, spec, tmp
             ) as server:
-                if first:
-                    print("Signing in the sessions ...", file=sys.stderr)
-                    began = time.perf_counter()
-                    people = sign_up(server.port, args.sessions)
-                    figures["setup_seconds"] = time.perf_counter() - began
-                    figures["sessions"] = people.idle_sessions
+                people = people or signed_up(server)
                 print(f"Measuring {server.label} ...", file=sys.stderr)
                 try:
                     found = one_worker(server, people, args)
@@ -1082,9 +1217,11 @@ def bench(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             found["server_errors"] = server_exceptions(log, offset)
             figures["classes"][kind] = found
             first = False
-        if first:
+        if first and not args.dom:
             raise BenchError("no worker class was measured")
-        if redis is None:
+        if args.dom:
+            figures["two_workers"] = {"skipped": "--dom: the open page only"}
+        elif redis is None:
             figures["two_workers"] = {"skipped": "needs Redis (--redis-url)"}
         elif args.workers < 2:
             figures["two_workers"] = {"skipped": "--workers below 2"}
@@ -1156,9 +1293,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--server-log", help="keep gunicorn's output in this file (default: removed at the end)"
     )
+    parser.add_argument(
+        "--dom-saves",
+        type=int,
+        default=60,
+        help="saves timed until B's open page shows them (Chromium); 0 skips that part",
+    )
+    parser.add_argument(
+        "--dom", action="store_true", help="measure only B's open page (one gthread worker)"
+    )
     args = parser.parse_args(argv)
+    if args.dom:
+        args.dom_saves = args.dom_saves or 60
     if not 1 <= args.streams <= 5000 or not 1 <= args.sessions <= 1000:
         parser.error("keep to 1-5000 streams and 1-1000 sessions")
+    if args.dom_saves and not 50 <= args.dom_saves <= 1000:
+        parser.error("keep to 50-1000 DOM saves (or 0 for none)")
     if not 10 <= args.saves <= 1000 or not 0 <= args.interval <= 5:
         parser.error("keep to 10-1000 saves and 0-5 s between them")
     if not 1 <= args.requests <= 10_000 or not 1 <= args.workers <= 8:

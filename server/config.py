@@ -133,6 +133,8 @@ DEFAULTS: dict[str, Any] = {
     "LIMIT_REGISTER_PER_IP": "10 per hour",
     "LIMIT_INVITE_CREATE_PER_USER": "10 per hour",
     "LIMIT_INVITE_ACCEPT_PER_USER": "10 per 15 minutes",
+    # Invite codes looked up before signing up (who invited me), per address.
+    "LIMIT_INVITE_LOOKUP_PER_IP": "20 per 15 minutes",
     # Photo uploads that decode (a photo stored already is not counted).
     "LIMIT_BLOB_UPLOAD_PER_USER": "30 per minute;500 per hour",
     # argon2id parameters (RFC 9106 low-memory profile); tests use cheaper ones.

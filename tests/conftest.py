@@ -36,6 +36,7 @@ RELAXED_LIMITS = {
     "LIMIT_REGISTER_PER_IP": "10000 per minute",
     "LIMIT_INVITE_CREATE_PER_USER": "10000 per minute",
     "LIMIT_INVITE_ACCEPT_PER_USER": "10000 per minute",
+    "LIMIT_INVITE_LOOKUP_PER_IP": "10000 per minute",
     "LIMIT_BLOB_UPLOAD_PER_USER": "10000 per minute",
 }
 

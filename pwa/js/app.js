@@ -2,17 +2,18 @@
 // Start-up: decide which screen to show and wire the views to the server.
 import * as api from './core/api.js';
 import { runToday } from './checkins/controller.js';
-import { cachedMe, forgetUser, openDb, rememberUser, setMeta } from './core/db.js';
+import { cachedMe, forgetUser, getMeta, openDb, rememberUser, setMeta } from './core/db.js';
 import { pendingCode, takeJoinLink } from './pairing/join-link.js';
 import { runHome } from './pairing/controller.js';
 import { lazySections } from './shell/sections.js';
 import { runUs } from './us/controller.js';
 import { needsIosInstallHint, registerWorker, watchInstall } from './shell/pwa.js';
-import { timeZoneChoices } from './core/time.js';
+import { deviceZone } from './core/time.js';
 import { showAuth } from './accounts/view.js';
 import { offerInstall, offerUpdate, showIosHint, tellFailedSignIns } from './shell/chrome.js';
 import { showNotice } from './shell/notice.js';
-import { showRejections, showSyncStatus } from './shell/sync-status.js';
+import { showSyncStatus } from './shell/sync-status.js';
+import { showRejections } from './shell/refusals.js';
 import { createSync } from './core/sync.js';
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
@@ -74,24 +75,43 @@ async function start(signedIn = false) {
  */
 async function enter(me) {
   const db = await openDb(me.user.id);
+  // The news of an ending is kept first: should storing 'me' fail, the next start tells it again.
+  const ended = await ending(db, await getMeta(db, 'me'), me);
   await setMeta(db, 'me', me);
-  const engine = await createSync(db, () => me, { signedOut: () => welcome('signin') });
-  const stopStatus = engine.onStatus((status) => {
-    showSyncStatus(status);
-    if (status.state !== 'starting') startWorker();
+  const signedOut = () => welcome('signin');
+  const engine = await createSync(db, () => me, {
+    signedOut,
+    // Every pull says which space and partner this account has now (DESIGN §10).
+    account(space, partner) {
+      if (JSON.stringify([space, partner]) !== JSON.stringify([me.space, me.partner])) changed({ ...me, space, partner }, true);
+    },
   });
+  /** @type {import('./core/sync.js').SyncStatus | null} */
+  let status = null;
+  let live = false;
+  const showStatus = () => status && showSyncStatus({ ...status, live });
+  const stopStatus = engine.onStatus((next) => {
+    status = next;
+    showStatus();
+    if (next.state !== 'starting') startWorker();
+  });
+  const homeScreen = () => /** @type {HTMLElement} */ (view.querySelector('#home'));
   /**
    * Paired, unpaired or renamed: every part of the screen follows, and a new space makes the next pull a reset.
    * @param {api.Me} next
+   * @param {boolean} [pulled] it came with a pull: nothing more to fetch
    */
-  const changed = (next) => {
+  const changed = (next, pulled = false) => {
+    const before = me;
     me = next;
-    setMeta(db, 'me', next).catch(console.error);
+    ending(db, before, next)
+      .then((found) => found?.showEnding(homeScreen(), db, next.user.time_zone))
+      .then(() => setMeta(db, 'me', next))
+      .catch(console.error);
     home.update(next);
     for (const section of sections) section.update(next);
-    engine.sync();
+    if (!pulled) engine.sync();
   };
-  const signedOut = () => welcome('signin');
   const lazy = lazySections(me, db, engine);
   const home = runHome(view, me, { signedOut, changed, shown: lazy.shown });
   const slot = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -101,13 +121,33 @@ async function enter(me) {
     lazy,
   ];
   // Refused changes stay in view whichever section is open, until the user dismisses them.
-  const rejections = async () => showRejections(view, await engine.rejections(), engine.dismissRejections);
+  const rejections = async () => showRejections(view, await engine.rejections(), engine.dismissRejections, me);
   const stopRejections = engine.onChange(() => {
     rejections().catch(console.error);
   });
   rejections().catch(console.error);
+  ended?.showEnding(homeScreen(), db, me.user.time_zone).catch(console.error);
   engine.start();
+  let stopLive = () => {};
+  let left = false;
+  // The live channel loads beside the first sync: the first screen does not wait for it.
+  import('./core/live.js')
+    .then(({ startLive }) => {
+      if (left) return;
+      stopLive = startLive(me.user.id, {
+        poke: () => engine.sync(),
+        // Signed out: the sign-in screen at once, as after signing out here. Unpaired: the pull resets to the new space.
+        bye: (reason) => (reason === 'signed_out' ? signedOut() : engine.sync()),
+        state(open) {
+          live = open;
+          showStatus();
+        },
+      });
+    })
+    .catch(console.error);
   leave = () => {
+    left = true;
+    stopLive();
     engine.stop();
     stopStatus();
     stopRejections();
@@ -116,6 +156,20 @@ async function enter(me) {
     showSyncStatus(null);
     db.close();
   };
+}
+
+/**
+ * Note the partner's ending of the pairing, loading its code only when there is news or an unread notice.
+ * @param {IDBDatabase} db
+ * @param {api.Me | undefined} before what this app knew
+ * @param {api.Me} after
+ */
+async function ending(db, before, after) {
+  // 'pairingEnded': ended.js's ENDING, an unread notice.
+  if (!(before?.partner && !after.partner) && !(await getMeta(db, 'pairingEnded'))) return null;
+  const ended = await import('./pairing/ended.js');
+  await ended.noteEnding(db, before, after);
+  return ended;
 }
 
 /**
@@ -142,8 +196,8 @@ function welcome(mode) {
   tellFailedSignIns(null); // it was told to whoever signed out
   // Signed out, this browser keeps no copy of the couple's photos; a first visit has none to clear.
   if (forgetUser()) import('./sw/photos.js').then((photos) => photos.clearPhotos()).catch(() => {});
-  const { zones, current } = timeZoneChoices();
-  showAuth(view, { mode, joining: Boolean(pendingCode()), timeZones: zones, timeZone: current }, {
+  const invitation = pendingCode() ? import('./pairing/invitation.js').then((m) => m.invitation()) : null;
+  showAuth(view, { mode, invitation, timeZone: deviceZone() }, {
     signUp: (data) => api.register(data).then(() => start(true)),
     signIn: (data) =>
       api.login(data).then((answer) => {

@@ -19,8 +19,10 @@ from server.accounts.schemas import (
     RegisterSchema,
     SessionSchema,
     SignInSchema,
+    TimeZoneListSchema,
     UserEnvelopeSchema,
 )
+from server.accounts.zones import time_zone_choices
 from server.errors import ApiError
 from server.extensions import client_ip, db, limiter, login_manager
 from server.schemas import NoBodySchema
@@ -154,6 +156,14 @@ def end_device(_args, device_id):
 def session_info():
     """Tell whether this session is signed in, and as whom (cheap)."""
     return {"user_id": current_user.id}
+
+
+@blp.route("/time-zones", methods=["GET"])
+@blp.response(200, TimeZoneListSchema)
+def time_zones():
+    """The time zones to choose from, by place, without the old aliases (signed out too)."""
+    # The list changes only with the tz database: a browser may keep it for a day.
+    return {"zones": time_zone_choices()}, 200, {"Cache-Control": "public, max-age=86400"}
 
 
 @blp.route("/me", methods=["GET"])

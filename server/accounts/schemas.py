@@ -59,15 +59,44 @@ class UserSchema(BaseSchema):
     time_zone = fields.String(required=True)
 
 
+class UnpairingSchema(BaseSchema):
+    by = fields.UUID(required=True, metadata={"description": "Who ended the couple"})
+    at = fields.DateTime(required=True)
+
+
 class SpaceSchema(BaseSchema):
     id = fields.UUID(required=True)
     kind = fields.String(required=True, metadata={"enum": ["solo", "couple"]})
+    unpaired = fields.Nested(
+        UnpairingSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A solo space made by unpairing: who ended the couple and when;"
+            " null otherwise"
+        },
+    )
 
 
 class PartnerSchema(BaseSchema):
     id = fields.UUID(required=True)
     display_name = fields.String(required=True)
     time_zone = fields.String(required=True)
+
+
+class TimeZoneChoiceSchema(BaseSchema):
+    name = fields.String(required=True, metadata={"example": "Europe/Lisbon"})
+    country_code = fields.String(
+        required=True, allow_none=True, metadata={"description": "ISO 3166 code; null for UTC"}
+    )
+    country = fields.String(required=True, allow_none=True, metadata={"example": "Portugal"})
+    comment = fields.String(
+        required=True, metadata={"description": "Which part of the country, where it has several"}
+    )
+
+
+class TimeZoneListSchema(BaseSchema):
+    zones = fields.List(fields.Nested(TimeZoneChoiceSchema), required=True)
 
 
 class UserEnvelopeSchema(BaseSchema):

@@ -8,6 +8,7 @@ from server.schemas import BaseSchema, Text
 
 CATEGORIES = ("emotional", "physical", "financial", "digital", "time", "other")
 MAX_REVISION = 2**31
+MAX_REASON = 500
 
 
 def _revision(**kw) -> fields.Integer:
@@ -47,3 +48,9 @@ class AcceptSchema(BaseSchema):
 
 class IdSchema(BaseSchema):
     id = fields.UUID(required=True)
+
+
+class RetireSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    # Why, in a few words for the partner; empty is the same as none.
+    reason = Text(max_length=MAX_REASON, multiline=True)

@@ -10,7 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from server.agreements.schemas import AcceptSchema, AmendSchema, IdSchema, ProposeSchema
+from server.agreements.schemas import (
+    AcceptSchema,
+    AmendSchema,
+    IdSchema,
+    ProposeSchema,
+    RetireSchema,
+)
 from server.sync.models import Record
 from server.sync.registry import MutationContext, Rejected, json_size, kind, mutator
 
@@ -189,11 +195,15 @@ def withdraw(ctx: MutationContext, args: dict[str, Any]) -> None:
     _save(ctx, record)
 
 
-@mutator("agreement.retire", IdSchema)
+@mutator("agreement.retire", RetireSchema)
 def retire(ctx: MutationContext, args: dict[str, Any]) -> None:
-    """Retire the agreement for good; it stays readable."""
+    """Retire the agreement for good, saying who, when and (if given) why; it stays readable."""
     record = _changeable(ctx, args["id"])
     data = record.data
-    data["retired"] = {"by": str(ctx.user.id), "at": ctx.now.isoformat()}
+    data["retired"] = {
+        "by": str(ctx.user.id),
+        "at": ctx.now.isoformat(),
+        "reason": args.get("reason") or None,
+    }
     _event(ctx, data, "retired", current_revision(data))
     _save(ctx, record)

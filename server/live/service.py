@@ -127,6 +127,7 @@ def stream(user_id: uuid.UUID, session_key: str, last_event_id: str | None) -> I
         yield f"retry: {int(config['LIVE_RETRY_MS'])}\n\n"
         if last_event_id != str(version):
             yield _event(POKE, {"version": version}, version)
+        known = version  # the version the browser has heard of
         checked = time.monotonic()
         while True:
             version, reason, check = listener.wait(min(heartbeat, ends_at - time.monotonic()))
@@ -137,12 +138,15 @@ def stream(user_id: uuid.UUID, session_key: str, last_event_id: str | None) -> I
                 reason = reason or _still_signed_in(app, user_id, session_key)
                 current = None if reason else space_version(user_id)
                 db.session.remove()
-                if current is not None and check:
+                # A check pokes only where a change went unheard: after Redis comes back,
+                # every open app would pull at once otherwise.
+                if current is not None and check and (version is not None or current != known):
                     version = current
             if reason:
                 yield _event(BYE, {"reason": reason})
                 return
             if version is not None:
+                known = version
                 yield _event(POKE, {"version": version}, version)
             else:
                 yield ": still here\n\n"

@@ -41,10 +41,14 @@ RESTORABLE_FOR = timedelta(days=30)
 
 
 def present(record: Record) -> dict[str, Any]:
-    """Tell the client until when a deleted memory can be restored."""
+    """Tell the client who deleted a memory and until when it can be restored."""
     if record.deleted_at is None:
-        return {"restorable_until": None}
-    return {"restorable_until": (record.deleted_at + RESTORABLE_FOR).isoformat()}
+        return {"restorable_until": None, "deleted_by": None}
+    return {
+        "restorable_until": (record.deleted_at + RESTORABLE_FOR).isoformat(),
+        # Memories deleted before this was kept do not say who.
+        "deleted_by": (record.data or {}).get("deleted_by"),
+    }
 
 
 kind(KIND, present)
@@ -282,6 +286,7 @@ def delete(ctx: MutationContext, args: dict[str, Any]) -> None:
     record = ctx.writable(KIND, args["id"])
     if record.deleted_at is None:
         record.deleted_at = ctx.now
+        record.data = {**record.data, "deleted_by": str(ctx.user.id)}
         ctx.touch(record)
 
 
@@ -294,4 +299,5 @@ def restore(ctx: MutationContext, args: dict[str, Any]) -> None:
     if ctx.now - record.deleted_at > RESTORABLE_FOR:
         raise Rejected("too_late", "This memory was deleted more than 30 days ago.")
     record.deleted_at = None
+    record.data = {key: value for key, value in record.data.items() if key != "deleted_by"}
     ctx.touch(record)

@@ -25,6 +25,18 @@ class Space(db.Model):
     # Tombstones at or below this version may have been purged: older cookies get a reset.
     purged_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # A solo space made by unpairing: who ended the couple (no foreign key: the account may go).
+    unpaired_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    @property
+    def unpaired(self) -> dict | None:
+        """Return who ended the couple this space came from, and when; None otherwise."""
+        return unpairing(self.unpaired_by, self.created_at)
+
+
+def unpairing(by: uuid.UUID | None, at: datetime) -> dict | None:
+    """Describe how a space began, as the API shows it: {by, at} after an unpairing, else None."""
+    return None if by is None else {"by": by, "at": at}
 
 
 class Invite(db.Model):

@@ -6,10 +6,16 @@ from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
-from server.extensions import limiter
+from server.extensions import client_ip, limiter
 from server.schemas import NoBodySchema
 from server.spaces import service
-from server.spaces.schemas import AcceptSchema, InviteSchema, PairedSchema, SpaceEnvelopeSchema
+from server.spaces.schemas import (
+    AcceptSchema,
+    InvitePreviewSchema,
+    InviteSchema,
+    PairedSchema,
+    SpaceEnvelopeSchema,
+)
 
 blp = Blueprint("pairing", __name__, url_prefix="/api/pairing", description="Pairing two partners")
 
@@ -40,12 +46,31 @@ def create_invite(_args):
     return service.create_invite(current_user, _base_url())
 
 
-@blp.route("/accept", methods=["POST"])
-@limiter.limit(
+# Looking a code up and accepting it draw on one allowance: either tells a live code.
+_code_attempts = limiter.shared_limit(
     lambda: current_app.config["LIMIT_INVITE_ACCEPT_PER_USER"],
+    scope="invite-code",
     key_func=_user_key,
     exempt_when=_anonymous,
 )
+
+
+@blp.route("/invites/<string:code>", methods=["GET"])
+@_code_attempts
+@limiter.limit(
+    lambda: current_app.config["LIMIT_INVITE_LOOKUP_PER_IP"],
+    key_func=client_ip,
+    exempt_when=lambda: not _anonymous(),
+)
+@blp.response(200, InvitePreviewSchema)
+def preview_invite(code):
+    """Say who made this invite, before accepting it (signed out too: only their name)."""
+    viewer = None if _anonymous() else current_user
+    return service.preview_invite(code, viewer)
+
+
+@blp.route("/accept", methods=["POST"])
+@_code_attempts
 @login_required
 @blp.arguments(AcceptSchema)
 @blp.response(200, PairedSchema)

@@ -17,6 +17,17 @@ class InviteSchema(BaseSchema):
     )
 
 
+class InviterSchema(BaseSchema):
+    display_name = fields.String(required=True)
+
+
+class InvitePreviewSchema(BaseSchema):
+    inviter = fields.Nested(
+        InviterSchema, required=True, metadata={"description": "Who made the invite"}
+    )
+    expires_at = fields.DateTime(required=True)
+
+
 class AcceptSchema(BaseSchema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=32))
 

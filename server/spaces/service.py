@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -33,9 +33,9 @@ def _invite_not_found() -> ApiError:
     return ApiError(404, "invite_not_found", "No invite has this code. Check it and try again.")
 
 
-def create_solo_space() -> Space:
-    """Add a new solo space to the session."""
-    space = Space(kind=SOLO, version=0)
+def create_solo_space(unpaired_by: uuid.UUID | None = None) -> Space:
+    """Add a new solo space to the session (made by unpairing: who ended the couple)."""
+    space = Space(kind=SOLO, version=0, unpaired_by=unpaired_by)
     db.session.add(space)
     return space
 
@@ -82,6 +82,33 @@ def create_invite(user: User, base_url: str) -> IssuedInvite:
     shown = format_code(code)
     url = f"{base_url}/join#{shown}"
     return IssuedInvite(code=shown, expires_at=invite.expires_at, url=url, qr_code=qr_data_uri(url))
+
+
+@dataclass
+class InvitePreview:
+    inviter: User
+    expires_at: datetime
+
+
+def preview_invite(typed_code: str, viewer: User | None) -> InvitePreview:
+    """Say who made a live invite; any code that cannot be accepted gets the same 404."""
+    from server.accounts.models import User
+
+    code = normalise_code(typed_code)
+    invite = (
+        db.session.scalar(select(Invite).where(Invite.code == code))
+        if 0 < len(code) <= CODE_LENGTH
+        else None
+    )
+    # Used, replaced and expired codes answer as unknown ones do: a code tells nothing more.
+    if invite is None or not invite.is_live(utcnow()):
+        raise _invite_not_found()
+    inviter = db.session.get(User, invite.inviter_id)
+    if inviter is None or inviter.space.kind == COUPLE:
+        raise _invite_not_found()
+    if viewer is not None and viewer.id == inviter.id:
+        raise ApiError(409, "own_invite", "This is your own invite: send it to your partner.")
+    return InvitePreview(inviter=inviter, expires_at=invite.expires_at)
 
 
 def _lock_users(*user_ids: uuid.UUID) -> list[User]:
@@ -197,7 +224,7 @@ def _unpair_once(user_id: uuid.UUID) -> list[uuid.UUID]:
         members = [m for m in members if m is not None and m.space_id == couple_id]
         if user_id not in {m.id for m in members}:
             raise ApiError(409, "not_paired", "You are not paired.")
-        new_spaces = {member.id: create_solo_space() for member in members}
+        new_spaces = {member.id: create_solo_space(unpaired_by=user_id) for member in members}
         db.session.flush()
         moves.on_unpair(couple_id, {m: space.id for m, space in new_spaces.items()})
         for space in new_spaces.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from server.accounts.schemas import PartnerSchema, SpaceSchema
 from server.schemas import BaseSchema
 from server.sync.cookie import SCHEMA_VERSION
 
@@ -76,3 +77,14 @@ class PullResultSchema(BaseSchema):
     reset = fields.Boolean(required=True)
     patch = fields.List(fields.Nested(PatchOpSchema), required=True)
     has_more = fields.Boolean(required=True)
+    space = fields.Nested(
+        SpaceSchema,
+        required=True,
+        metadata={"description": "The user's space now, as GET /api/me describes it"},
+    )
+    partner = fields.Nested(
+        PartnerSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The partner now (name, time zone), as GET /api/me; null solo"},
+    )

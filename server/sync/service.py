@@ -14,12 +14,13 @@ import marshmallow as ma
 from flask import current_app
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import aliased
 
 from server.accounts.models import User
 from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
-from server.spaces.models import Space
+from server.spaces.models import Space, unpairing
 from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
 from server.sync.moves import lock_space
@@ -196,9 +197,22 @@ def push(user_id: uuid.UUID, client_id: str, schema_version: int, mutations: lis
 def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
     with read_transaction():
         # Plain rows, not entities: a pull with nothing new should cost next to nothing.
+        # The partner comes in the same query and snapshot as the records (DESIGN §10).
+        partner = aliased(User)
         space = db.session.execute(
-            select(Space.id, Space.version, Space.purged_version)
+            select(
+                Space.id,
+                Space.version,
+                Space.purged_version,
+                Space.kind,
+                Space.created_at,
+                Space.unpaired_by,
+                partner.id.label("partner_id"),
+                partner.display_name.label("partner_name"),
+                partner.time_zone.label("partner_time_zone"),
+            )
             .join(User, User.space_id == Space.id)
+            .outerjoin(partner, and_(partner.space_id == Space.id, partner.id != User.id))
             .where(User.id == user_id)
         ).first()
         if space is None:
@@ -265,6 +279,18 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
             "reset": reset,
             "patch": patch,
             "has_more": has_more,
+            "space": {
+                "id": space.id,
+                "kind": space.kind,
+                "unpaired": unpairing(space.unpaired_by, space.created_at),
+            },
+            "partner": None
+            if space.partner_id is None
+            else {
+                "id": space.partner_id,
+                "display_name": space.partner_name,
+                "time_zone": space.partner_time_zone,
+            },
         }
 
 

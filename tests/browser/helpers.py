@@ -77,6 +77,9 @@ def sync_now(page) -> None:
 
 
 def save_checkin(page, note: str, *, private: bool = False) -> None:
+    """Write today's check-in; once saved it shows folded, and Edit opens the form again."""
+    if page.locator("#checkin-form").is_hidden():
+        page.locator("#my-checkin").get_by_role("button", name="Edit").click()
     page.locator("#checkin-mood").select_option(index=3)
     page.locator("#checkin-trust").select_option(index=7)
     page.locator("#checkin-note").fill(note)

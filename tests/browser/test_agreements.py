@@ -93,8 +93,12 @@ def test_an_agreement_is_active_only_once_both_accept_its_current_revision(phone
     alex_phone.set_offline(False)
     sync_now(alex)
     expect(alex.locator("#rejections-box")).to_be_visible(timeout=SYNC_WAIT)
-    expect(alex.locator("#rejections")).to_contain_text("Accepting an agreement failed")
-    expect(alex.locator("#rejections")).to_contain_text("revision 3 is the current one")
+    expect(alex.locator("#rejections")).to_contain_text(
+        "Accepting “Phones away at dinner” did not go through."
+    )
+    expect(alex.locator("#rejections")).to_contain_text(
+        "Sam changed it meanwhile: revision 3 is the current one."
+    )
     expect(group(alex, "Proposed")).to_contain_text("Phones away at dinner")
     expect(group(alex, "Active")).to_be_hidden()
     expect(on_alex.locator(".pending")).to_have_count(0)

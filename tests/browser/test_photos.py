@@ -238,7 +238,9 @@ def test_a_photo_the_server_refuses_is_explained_and_the_memory_kept(phone, app)
     expect(form).to_be_hidden()
 
     expect(alex.locator("#rejections-box")).to_be_visible(timeout=SYNC_WAIT)
-    expect(alex.locator("#rejections")).to_contain_text("Adding a photo failed")
+    expect(alex.locator("#rejections")).to_contain_text(
+        "Adding a photo to “Too much to keep” did not go through."
+    )
     expect(alex.locator("#rejections")).to_contain_text("The photo could not be uploaded")
     expect(alex.locator("#rejections")).to_contain_text(
         "Your photos use all the space there is (1 MB)"

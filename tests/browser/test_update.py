@@ -31,6 +31,7 @@ def test_an_update_is_offered_and_accepting_it_keeps_the_waiting_changes(phone, 
     prompt = page.locator("#update-prompt")
     expect(prompt).to_be_visible(timeout=15_000)
     # Nothing reloads by itself: what the user is typing stays.
+    page.locator("#my-checkin").get_by_role("button", name="Edit").click()
     page.locator("#checkin-need").fill("half-typed words")
     page.wait_for_timeout(500)
     expect(page.locator("#checkin-need")).to_have_value("half-typed words")

@@ -293,3 +293,49 @@ def test_invalid_agreement_arguments_name_the_field(make_couple, device):
     assert "title" in a.results[long_title]["error"]["fields"]
     assert "text" in a.results[no_text]["error"]["fields"]
     assert a.of_kind("agreement") == []
+
+
+def test_retiring_tells_the_partner_who_retired_it_when_and_why(app, make_couple, device):
+    alex, sam = make_couple()
+    a, s, agreement_id = proposed(alex, sam, device)
+    s.mutate("agreement.accept", id=agreement_id, revision=1)
+    s.sync()
+    retired = a.mutate(
+        "agreement.retire", id=agreement_id, reason="  We never pick them up anyway.\n"
+    )
+    a.sync()
+    s.pull()
+    assert a.results[retired]["status"] == "applied"
+    agreement = s.records[agreement_id]
+    assert agreement["status"] == "retired"
+    assert agreement["retired"]["by"] == alex.id
+    assert agreement["retired"]["reason"] == "We never pick them up anyway."
+    # When, on the server's clock: the moment of the retiring event.
+    [event] = events_of(agreement, "retired")
+    assert agreement["retired"]["at"] == event["at"] and event["by"] == alex.id
+    assert agreement == server_view(app, sam.id)[agreement_id]
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_a_reason_for_retiring_is_optional(make_couple, device, reason):
+    alex, sam = make_couple()
+    a, s, agreement_id = proposed(alex, sam, device)
+    args = {} if reason is None else {"reason": reason}
+    retired = s.mutate("agreement.retire", id=agreement_id, **args)
+    s.sync()
+    a.pull()
+    assert s.results[retired]["status"] == "applied"
+    assert a.records[agreement_id]["retired"]["by"] == sam.id
+    assert a.records[agreement_id]["retired"]["reason"] is None
+
+
+@pytest.mark.parametrize("reason", ["x" * 501, "Because\x07", 42])
+def test_a_bad_reason_is_refused_naming_the_field_and_retires_nothing(make_couple, device, reason):
+    alex, sam = make_couple()
+    a, s, agreement_id = proposed(alex, sam, device)
+    refused = s.mutate("agreement.retire", id=agreement_id, reason=reason)
+    s.sync()
+    a.pull()
+    assert "reason" in s.results[refused]["error"]["fields"]
+    assert a.records[agreement_id]["status"] == "proposed"
+    assert a.records[agreement_id]["retired"] is None

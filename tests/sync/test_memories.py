@@ -473,3 +473,47 @@ def test_history_keeps_the_newest_100_replaced_values(make_user, device):
     assert len(memory["history"]) == 100
     assert memory["history"][0]["value"] == "Title 5"
     assert memory["history"][-1]["value"] == "Title 104"
+
+
+def test_the_partner_sees_who_deleted_a_memory_until_it_is_restored(couple):
+    alex, sam, a, s = couple.alex, couple.sam, couple.a, couple.s
+    memory_id = memory_on(a)["id"]
+    s.mutate("memory.delete", id=memory_id)
+    s.sync()
+    a.pull()
+    deleted = memory_on(a)
+    assert deleted["deleted"] is True and deleted["deleted_by"] == sam.id
+    assert deleted["deleted_at"] is not None
+
+    # Deleting again changes nothing: it still says who deleted it first.
+    again = a.mutate("memory.delete", id=memory_id)
+    a.sync()
+    assert a.results[again]["status"] == "applied"
+    assert memory_on(a)["deleted_by"] == sam.id
+
+    a.mutate("memory.restore", id=memory_id)
+    a.sync()
+    s.pull()
+    restored = memory_on(s)
+    assert restored["deleted"] is False and restored["deleted_by"] is None
+    assert restored["deleted_at"] is None
+    a.mutate("memory.delete", id=memory_id)
+    a.sync()
+    s.pull()
+    assert memory_on(s)["deleted_by"] == alex.id
+    couple.assert_converged()
+
+
+def test_deleting_a_private_memory_tells_the_partner_nothing(make_couple, device):
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    memory_id = create(a, visibility="private", story="A surprise I am planning.")
+    a.sync()
+    s.sync()
+    a.mutate("memory.delete", id=memory_id)
+    a.sync()
+    s.pull()
+    assert memory_on(a)["deleted_by"] == alex.id
+    assert s.of_kind("memory") == []
+    assert memory_id not in s.records
+    assert alex.id not in str(s.records)

@@ -20,7 +20,7 @@ import { nameOf } from './parts.js';
  * @param {() => {agreement: Agreement, ctx: AgreementContext}} shown what the card shows right now
  * @param {(base: number, fields: AmendFields) => Promise<void>} save
  * @param {(n: number) => void} saved called with the new revision's number once it is stored on this phone
- * @returns {{close: (focusOpener: boolean) => void, isOpen: () => boolean}}
+ * @returns {{close: (focusOpener: boolean) => void, isOpen: () => boolean, openWith: (words: {title?: string, text: string}) => void}}
  */
 export function bindAmend(form, opener, shown, save, saved) {
   const input = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
@@ -97,5 +97,19 @@ export function bindAmend(form, opener, shown, save, saved) {
     });
   });
 
-  return { close, isOpen: () => !form.hidden };
+  /** Open the form with words given back (a refused amendment), on top of the current revision. */
+  const openWith = (/** @type {{title?: string, text: string}} */ words) => {
+    if (!form.hidden) {
+      // Never over what the user is writing now: those words would be lost instead.
+      showProblem(form, { message: 'Finish or cancel the change you are writing, then start the new one again.' });
+      input('text').focus();
+      return;
+    }
+    open();
+    if (words.title) input('title').value = words.title;
+    input('text').value = words.text;
+    form.scrollIntoView({ block: 'start' });
+  };
+
+  return { close, isOpen: () => !form.hidden, openWith };
 }

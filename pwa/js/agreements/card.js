@@ -1,7 +1,7 @@
 // @ts-check
 // One agreement's card: its current wording, who has accepted it, what changed, and what I can do next.
 import { bindAmend } from './amend.js';
-import { momentText, nameOf, reviewDue, dayText, showDiff, showHistory } from './parts.js';
+import { consentText, momentText, nameOf, noteText, reviewDue, showDiff, showHistory } from './parts.js';
 import { busy, fromTemplate, ref } from '../shell/dom.js';
 
 /** @typedef {import('./rules.js').Agreement} Agreement */
@@ -12,11 +12,17 @@ import { busy, fromTemplate, ref } from '../shell/dom.js';
  * @property {(revision: number) => Promise<void>} accept
  * @property {(base: number, fields: import('./amend.js').AmendFields) => Promise<void>} amend
  * @property {() => Promise<void>} withdraw
- * @property {() => Promise<void>} retire
- * @property {(text: string) => void} say announce the outcome to screen readers
+ * @property {(reason: string) => Promise<void>} retire reason: why, in the user's words ('' for none)
+ * @property {(text: string, holds: () => boolean) => void} say tell the outcome, for as long as it holds
+ * @property {() => Agreement | undefined} current the agreement as the screen shows it now (gone: undefined)
  */
 
-/** @typedef {{element: HTMLElement, fill: (agreement: Agreement, ctx: AgreementContext) => void}} Card */
+/**
+ * @typedef {object} Card
+ * @property {HTMLElement} element
+ * @property {(agreement: Agreement, ctx: AgreementContext) => void} fill
+ * @property {(words: {title?: string, text: string}) => void} amendWith open the amend form with these words
+ */
 
 /** The status in words. */
 const STATUS_WORDS = { proposed: 'Proposed', active: 'Active', needs_review: 'Needs review', retired: 'Retired' };
@@ -51,41 +57,6 @@ function uniqueIds(root, suffix) {
 }
 
 /**
- * Who has accepted the current revision, e.g. "Sam accepted revision 2 · Waiting for you".
- * @param {Agreement} agreement
- * @param {AgreementContext} ctx
- */
-function consentText(agreement, ctx) {
-  const n = agreement.current_revision;
-  if (agreement.status === 'active') return `${ctx.partner ? `You and ${ctx.partner.name}` : 'You both'} accepted revision ${n}.`;
-  const accepted = Object.keys(agreement.acceptances).filter((id) => agreement.acceptances[id] === n);
-  if (agreement.status === 'retired' || agreement.archived || !ctx.partner) {
-    return accepted.length ? `Revision ${n} was accepted by ${accepted.map((id) => nameOf(id, ctx)).join(' and ')}.` : '';
-  }
-  const waiting = [ctx.me, ctx.partner.id].filter((id) => !accepted.includes(id));
-  const parts = accepted.map((id) => `${nameOf(id, ctx, true)} accepted revision ${n}`);
-  parts.push(`Waiting for ${waiting.map((id) => nameOf(id, ctx)).join(' and ')}`);
-  return parts.join(' · ');
-}
-
-/**
- * The line under the wording: who withdrew or retired it, and when it is to be reviewed.
- * @param {Agreement} agreement
- * @param {AgreementContext} ctx
- */
-function noteText(agreement, ctx) {
-  const lines = [];
-  if (agreement.retired) lines.push(`Retired by ${nameOf(agreement.retired.by, ctx)} on ${momentText(agreement.retired.at, ctx.timeZone)}.`);
-  else if (agreement.withdrawn && agreement.status === 'needs_review') {
-    lines.push(`${nameOf(agreement.withdrawn.by, ctx, true)} withdrew consent on ${momentText(agreement.withdrawn.at, ctx.timeZone)}: talk it over, then amend it or accept it again.`);
-  }
-  if (agreement.review_on && !agreement.retired) {
-    lines.push(reviewDue(agreement, ctx.today) ? `Review was due on ${dayText(agreement.review_on)}.` : `Review on ${dayText(agreement.review_on)}.`);
-  }
-  return lines.join(' ');
-}
-
-/**
  * Build a card for one agreement; fill shows the agreement's latest state without closing open forms.
  * @param {string} id
  * @param {CardActions} actions
@@ -98,6 +69,7 @@ export function createCard(id, actions) {
   const button = (/** @type {string} */ name) => /** @type {HTMLButtonElement} */ (ref(card, name));
   const [accept, amend, withdraw, retire, retireNo, retireYes] = ['accept', 'amend', 'withdraw', 'retire', 'retire-no', 'retire-yes'].map(button);
   const confirmBox = ref(card, 'retire-confirm');
+  const reason = /** @type {HTMLTextAreaElement} */ (ref(card, 'retire-reason'));
   const alert = ref(card, 'alert');
   const changes = /** @type {HTMLDetailsElement} */ (ref(card, 'changes'));
   const pendingBadge = ref(card, 'pending');
@@ -110,13 +82,23 @@ export function createCard(id, actions) {
   // The revision the card last showed: a new one reopens "what changed".
   let shownRevision = 0;
 
-  /** Run a card action; on success keep keyboard focus on the card, wherever it moves. */
-  const act = (/** @type {HTMLButtonElement} */ target, /** @type {() => Promise<void>} */ action, /** @type {string} */ done) =>
+  /**
+   * Tell the outcome of an action for as long as the agreement, as shown, passes the test.
+   * @param {string} text
+   * @param {(now: Agreement) => boolean} test
+   */
+  const sayWhile = (text, test) => actions.say(text, () => {
+    const now = actions.current();
+    return Boolean(now && test(now));
+  });
+
+  /** Run a card action; on success tell its outcome and keep keyboard focus on the card, wherever it moves. */
+  const act = (/** @type {HTMLButtonElement} */ target, /** @type {() => Promise<void>} */ action, /** @type {() => void} */ done) =>
     busy(target, async () => {
       alert.textContent = '';
       try {
         await action();
-        actions.say(done);
+        done();
         focusShown(card);
       } catch (problem) {
         alert.textContent = /** @type {Error} */ (problem).message;
@@ -125,7 +107,12 @@ export function createCard(id, actions) {
 
   const amendForm = bindAmend(/** @type {HTMLFormElement} */ (ref(card, 'amend-form')), amend, () => ({ agreement, ctx }),
     actions.amend, (n) => {
-      actions.say(`Saved revision ${n}. ${ctx.partner?.name ?? 'Your partner'} needs to accept it.`);
+      // True while revision n is the current one and the partner has not accepted it (nor retired it).
+      const partner = ctx.partner;
+      sayWhile(
+        `Saved revision ${n}. ${partner?.name ?? 'Your partner'} needs to accept it.`,
+        (now) => now.current_revision === n && now.status !== 'retired' && !now.archived && (!partner || now.acceptances[partner.id] !== n),
+      );
       focusShown(card);
     });
 
@@ -143,12 +130,19 @@ export function createCard(id, actions) {
     if (event.key === 'Escape') confirming(false);
   });
   retireYes.addEventListener('click', () => act(retireYes, async () => {
-    await actions.retire();
+    await actions.retire(reason.value.trim());
     confirmBox.hidden = true;
-  }, 'Retired. It stays readable under Retired.'));
+    reason.value = '';
+  }, () => sayWhile('Retired. It stays readable under Retired.', (now) => now.status === 'retired')));
   // The button names the revision the user read: that is the one accepted, even if a newer one arrives.
-  accept.addEventListener('click', () => act(accept, () => actions.accept(Number(accept.dataset.revision)), `You accepted revision ${accept.dataset.revision}.`));
-  withdraw.addEventListener('click', () => act(withdraw, actions.withdraw, 'You withdrew your consent. The agreement needs review.'));
+  accept.addEventListener('click', () => {
+    const n = Number(accept.dataset.revision);
+    act(accept, () => actions.accept(n), () => sayWhile(`You accepted revision ${n}.`, (now) => now.current_revision === n && now.acceptances[ctx.me] === n));
+  });
+  withdraw.addEventListener('click', () => act(withdraw, actions.withdraw, () => sayWhile(
+    'You withdrew your consent. The agreement needs review.',
+    (now) => now.status === 'needs_review' && now.withdrawn?.by === ctx.me,
+  )));
 
   /**
    * @param {Agreement} next
@@ -188,6 +182,10 @@ export function createCard(id, actions) {
       ref(card, 'same-text').hidden = previous.text !== current.text;
       // Open what changed while it waits for me; the user's own toggling stands until the next revision.
       if (n !== shownRevision) changes.open = writable && !mine;
+    } else {
+      // A revision the server refused leaves no words of it behind, even hidden.
+      ref(card, 'diff').replaceChildren();
+      ref(card, 'title-diff').replaceChildren();
     }
     shownRevision = n;
     const history = ref(card, 'history');
@@ -207,7 +205,8 @@ export function createCard(id, actions) {
       retire.hidden = false;
     }
     ref(card, 'amend-who').textContent = ctx.partner?.name ?? 'Your partner';
+    ref(card, 'retire-who').textContent = ctx.partner?.name ?? 'your partner';
   };
 
-  return { element: card, fill };
+  return { element: card, fill, amendWith: amendForm.openWith };
 }

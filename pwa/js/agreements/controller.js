@@ -1,11 +1,29 @@
 // @ts-check
 // Agreements's controller: reads the local copy and turns the user's actions into mutations.
-import { recordsOfKind } from '../core/db.js';
+import { getMeta, recordsOfKind, setMeta } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
 import { whenChanged } from '../core/time.js';
+import { takeDrafts } from '../shell/drafts.js';
 import { showAgreements } from './view.js';
 
 /** @typedef {import('./rules.js').Agreement} Agreement */
+
+// A retirement by the partner is news for two weeks, or until the user says they have read it.
+const NEWS_MS = 14 * 24 * 60 * 60 * 1000;
+const SEEN = 'agreements.news-seen';
+
+/**
+ * The agreements the partner retired lately that the user has not put away yet, newest first.
+ * @param {Agreement[]} agreements
+ * @param {string} me my user id
+ * @param {string[]} seen
+ * @param {number} now
+ */
+export function newsOf(agreements, me, seen, now = Date.now()) {
+  return agreements
+    .filter((a) => a.retired && a.retired.by !== me && !a.archived && !seen.includes(a.id) && now - Date.parse(a.retired.at) < NEWS_MS)
+    .sort((a, b) => (b.retired?.at ?? '').localeCompare(a.retired?.at ?? ''));
+}
 
 /**
  * Run Agreements in the slot until the returned stop is called.
@@ -17,21 +35,37 @@ import { showAgreements } from './view.js';
  */
 export function runAgreements(slot, me, db, engine) {
   const view = showAgreements(slot, {
-    propose: (fields) => engine.mutate('agreement.propose', { id: crypto.randomUUID(), ...fields }),
+    async propose(fields) {
+      const id = crypto.randomUUID();
+      await engine.mutate('agreement.propose', { id, ...fields });
+      return id;
+    },
     amend: (id, baseRevision, fields) => engine.mutate('agreement.amend', { id, base_revision: baseRevision, ...fields }),
     accept: (id, revision) => engine.mutate('agreement.accept', { id, revision }),
     withdraw: (id) => engine.mutate('agreement.withdraw', { id }),
-    retire: (id) => engine.mutate('agreement.retire', { id }),
+    retire: (id, reason) => engine.mutate('agreement.retire', { id, ...(reason ? { reason } : {}) }),
+    async seen(id) {
+      const seen = /** @type {string[]} */ ((await getMeta(db, SEEN)) ?? []);
+      // Only ids still shown are worth keeping: the list stays as short as the news.
+      const shown = new Set((await agreementsNow()).map((a) => a.id));
+      await setMeta(db, SEEN, [...seen.filter((s) => shown.has(s)), id]);
+      await refresh();
+    },
   });
 
+  const agreementsNow = async () =>
+    /** @type {Agreement[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'agreement'))).filter((a) => !a.deleted);
+
   const refresh = async () => {
-    const records = /** @type {Agreement[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'agreement')));
+    const agreements = await agreementsNow();
+    const seen = (await getMeta(db, SEEN)) ?? [];
     view.render({
       me: me.user.id,
       partner: me.partner ? { id: me.partner.id, name: me.partner.display_name } : null,
       timeZone: me.user.time_zone,
       today: localDay(me.user.time_zone),
-      agreements: records.filter((a) => !a.deleted),
+      agreements,
+      news: newsOf(agreements, me.user.id, seen),
     });
   };
 
@@ -40,6 +74,12 @@ export function runAgreements(slot, me, db, engine) {
   });
   // Review dates fall due at midnight in the user's own time zone.
   const stopClock = whenChanged(() => localDay(me.user.time_zone), () => refresh().catch(console.error));
+  // Words of a refused change, started again (see shell/refusals-view.js), once the cards are there to take them.
+  let offDrafts = () => {};
+  let stopped = false;
+  refresh().then(() => {
+    if (!stopped) offDrafts = takeDrafts('agreements', (values) => view.draft(values));
+  }, console.error);
 
   return {
     update(next) {
@@ -47,8 +87,10 @@ export function runAgreements(slot, me, db, engine) {
       refresh().catch(console.error);
     },
     stop() {
+      stopped = true;
       offChange();
       stopClock();
+      offDrafts();
     },
   };
 }

@@ -1,5 +1,5 @@
 // @ts-check
-// The read-only pieces of an agreement card: names, dates, review reminders, the word diff and the history.
+// The read-only pieces of an agreement card: names, dates, consent and notes, review reminders, the word diff and the history.
 import { diffWords } from '../core/diff.js';
 
 /** @typedef {import('./rules.js').Agreement} Agreement */
@@ -94,4 +94,49 @@ export function showHistory(list, revisions, ctx) {
       return item;
     }),
   );
+}
+
+/**
+ * Who has accepted the current revision, e.g. "Sam accepted revision 2 · Waiting for you".
+ * @param {Agreement} agreement
+ * @param {AgreementContext} ctx
+ */
+export function consentText(agreement, ctx) {
+  const n = agreement.current_revision;
+  if (agreement.status === 'active') return `${ctx.partner ? `You and ${ctx.partner.name}` : 'You both'} accepted revision ${n}.`;
+  const accepted = Object.keys(agreement.acceptances).filter((id) => agreement.acceptances[id] === n);
+  if (agreement.status === 'retired' || agreement.archived || !ctx.partner) {
+    return accepted.length ? `Revision ${n} was accepted by ${accepted.map((id) => nameOf(id, ctx)).join(' and ')}.` : '';
+  }
+  const waiting = [ctx.me, ctx.partner.id].filter((id) => !accepted.includes(id));
+  const parts = accepted.map((id) => `${nameOf(id, ctx, true)} accepted revision ${n}`);
+  parts.push(`Waiting for ${waiting.map((id) => nameOf(id, ctx)).join(' and ')}`);
+  return parts.join(' · ');
+}
+
+/**
+ * The line under the wording: who withdrew or retired it, and when it is to be reviewed.
+ * @param {Agreement} agreement
+ * @param {AgreementContext} ctx
+ */
+export function noteText(agreement, ctx) {
+  const lines = [];
+  if (agreement.retired) lines.push(retiredText(agreement.retired, ctx));
+  else if (agreement.withdrawn && agreement.status === 'needs_review') {
+    lines.push(`${nameOf(agreement.withdrawn.by, ctx, true)} withdrew consent on ${momentText(agreement.withdrawn.at, ctx.timeZone)}: talk it over, then amend it or accept it again.`);
+  }
+  if (agreement.review_on && !agreement.retired) {
+    lines.push(reviewDue(agreement, ctx.today) ? `Review was due on ${dayText(agreement.review_on)}.` : `Review on ${dayText(agreement.review_on)}.`);
+  }
+  return lines.join(' ');
+}
+
+/**
+ * What the partner (or I) said when retiring, e.g. "Retired by Sam on 30 Nov 2026: “We never do it.”"
+ * @param {NonNullable<Agreement['retired']>} retired
+ * @param {AgreementContext} ctx
+ */
+export function retiredText(retired, ctx) {
+  const said = `Retired by ${nameOf(retired.by, ctx)} on ${momentText(retired.at, ctx.timeZone)}`;
+  return retired.reason ? `${said}: “${retired.reason}”` : `${said}.`;
 }

@@ -42,7 +42,7 @@
  * @property {Record<string, number>} acceptances user id → the revision they accepted
  * @property {string | null} review_on YYYY-MM-DD
  * @property {{by: string, at: string, revision: number} | null} withdrawn
- * @property {{by: string, at: string} | null} retired
+ * @property {{by: string, at: string, reason?: string | null} | null} retired who retired it, when, and why (optional)
  * @property {AgreementEvent[]} events
  * @property {AgreementStatus} status derived by the server, and here by statusOf
  * @property {number} current_revision
@@ -185,7 +185,7 @@ export function applyAgreement(record, mutation, me, now) {
       event('withdrawn', current);
       break;
     case 'agreement.retire':
-      next.retired = { by, at: now };
+      next.retired = { by, at: now, reason: typeof args.reason === 'string' ? args.reason.trim() || null : null };
       event('retired', current);
       break;
     default:

@@ -1,31 +1,27 @@
 // @ts-check
-// Agreements: the propose form, the review reminder, and the agreements grouped by status.
+// Agreements: the propose form, the review reminder, the partner's news, and the agreements grouped by status.
 import { createCard, focusShown } from './card.js';
-import { reviewDue } from './parts.js';
-import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
+import { momentText, reviewDue } from './parts.js';
+import { fromTemplate, ref } from '../shell/dom.js';
+import { bindPropose } from './propose.js';
+import { actionLine } from '../shell/said.js';
 
 /** @typedef {import('./rules.js').Agreement} Agreement */
 /** @typedef {import('./rules.js').AgreementStatus} AgreementStatus */
 /** @typedef {import('./parts.js').AgreementContext} AgreementContext */
 /** @typedef {import('./amend.js').AmendFields} AmendFields */
+/** @typedef {import('./propose.js').ProposeFields} ProposeFields */
 
-/**
- * @typedef {object} ProposeFields what the propose form gives the controller
- * @property {string} category
- * @property {string} title
- * @property {string} text
- * @property {string | null} review_on YYYY-MM-DD or null
- */
-
-/** @typedef {AgreementContext & {agreements: Agreement[]}} AgreementsState */
+/** @typedef {AgreementContext & {agreements: Agreement[], news: Agreement[]}} AgreementsState news: retired by the partner lately, not yet seen */
 
 /**
  * @typedef {object} AgreementsActions
- * @property {(fields: ProposeFields) => Promise<void>} propose
+ * @property {(fields: ProposeFields) => Promise<string>} propose resolves with the new agreement's id
  * @property {(id: string, baseRevision: number, fields: AmendFields) => Promise<void>} amend
  * @property {(id: string, revision: number) => Promise<void>} accept
  * @property {(id: string) => Promise<void>} withdraw
- * @property {(id: string) => Promise<void>} retire
+ * @property {(id: string, reason: string) => Promise<void>} retire
+ * @property {(id: string) => Promise<void>} seen the user has read the news of this agreement
  */
 
 /** @type {AgreementStatus[]} */
@@ -48,73 +44,58 @@ function place(list, element, index) {
 }
 
 /**
- * Bind the propose form and the button that opens it.
- * @param {HTMLElement} section
- * @param {AgreementsActions['propose']} propose
- * @param {(text: string) => void} say
+ * The partner's recent retirements, each with who, when and why, and a button to put it away.
+ * Items are kept across renders, so a "Got it" button keeps the focus while syncs come in.
+ * @param {HTMLElement} list
+ * @param {AgreementsState} state
+ * @param {(id: string) => Promise<void>} seen
+ * @param {HTMLElement} fallback takes the focus when the last item goes
  */
-function bindPropose(section, propose, say) {
-  const form = /** @type {HTMLFormElement} */ (section.querySelector('#agreement-form'));
-  const opener = /** @type {HTMLButtonElement} */ (section.querySelector('#agreement-new'));
-  const submit = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
-  const input = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
-  /** @param {boolean} open */
-  const opened = (open) => {
-    form.hidden = !open;
-    opener.hidden = open;
-    opener.setAttribute('aria-expanded', String(open));
-    if (open) input('category').focus();
-    else opener.focus();
-  };
-  const cancel = () => {
-    form.reset();
-    showProblem(form, null);
-    opened(false);
-  };
-  opener.addEventListener('click', () => opened(true));
-  ref(form, 'cancel').addEventListener('click', cancel);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    busy(submit, async () => {
-      /** @type {ProposeFields} */
-      const fields = {
-        category: input('category').value, title: input('title').value.trim(), text: input('text').value.trim(), review_on: input('review_on').value || null,
-      };
-      /** @type {Record<string, string>} */
-      const missing = {};
-      if (!fields.title) missing.title = 'Give the agreement a title.';
-      if (!fields.text) missing.text = 'Write what you agree on.';
-      if (Object.keys(missing).length) {
-        showProblem(form, { message: '', fields: missing });
-        return;
-      }
-      try {
-        await propose(fields);
-      } catch (problem) {
-        showProblem(form, /** @type {import('../shell/dom.js').Problem} */ (problem));
-        return;
-      }
-      form.reset();
-      showProblem(form, null);
-      opened(false);
-      say(`Proposed “${fields.title}”. It becomes active once you have both accepted it.`);
-    });
+function showNews(list, state, seen, fallback) {
+  const old = new Map([...list.children].map((item) => [/** @type {HTMLElement} */ (item).dataset.id, item]));
+  const items = state.news.map((agreement) => {
+    const retired = /** @type {NonNullable<Agreement['retired']>} */ (agreement.retired);
+    const who = state.partner?.name ?? 'Your partner';
+    const why = retired.reason ? `: “${retired.reason}”` : '.';
+    const item = old.get(agreement.id) ?? document.createElement('li');
+    if (!item.childElementCount) {
+      item.dataset.id = agreement.id;
+      item.className = 'note';
+      const ok = Object.assign(document.createElement('button'), { type: 'button', className: 'button small quiet', textContent: 'Got it' });
+      ok.addEventListener('click', () => {
+        const next = item.nextElementSibling ?? item.previousElementSibling;
+        item.remove();
+        list.hidden = !list.childElementCount;
+        (next?.querySelector('button') ?? fallback).focus();
+        seen(agreement.id).catch(console.error);
+      });
+      item.append(document.createElement('p'), ok);
+    }
+    const text = `${who} retired “${agreement.title}” on ${momentText(retired.at, state.timeZone)}${why}`;
+    /** @type {HTMLElement} */ (item.firstElementChild).textContent = text;
+    item.lastElementChild?.setAttribute('aria-label', `Got it: ${who} retired “${agreement.title}”`);
+    return item;
   });
+  items.forEach((item, index) => place(list, item, index));
+  while (list.children.length > items.length) list.lastElementChild?.remove();
+  list.hidden = !items.length;
 }
 
 /**
  * Render Agreements into the slot and bind its forms; render keeps open forms and what is typed in them.
  * @param {HTMLElement} slot
  * @param {AgreementsActions} actions
- * @returns {{render: (state: AgreementsState) => void}}
+ * @returns {{render: (state: AgreementsState) => void, draft: (values: Partial<ProposeFields> & {id?: string}) => void}}
  */
 export function showAgreements(slot, actions) {
   const section = fromTemplate('tpl-agreements');
-  const status = ref(section, 'status');
-  const say = (/** @type {string} */ text) => {
-    status.textContent = text;
-  };
-  bindPropose(section, actions.propose, say);
+  const line = actionLine(ref(section, 'status'));
+  /** @type {Map<string, Agreement>} */
+  const shown = new Map();
+  const draft = bindPropose(section, actions.propose, (id, title) => line.say(
+    `Proposed “${title}”. It becomes active once you have both accepted it.`,
+    () => shown.get(id)?.status === 'proposed',
+  ));
   /** @type {Map<string, import('./card.js').Card>} */
   const cards = new Map();
 
@@ -125,8 +106,9 @@ export function showAgreements(slot, actions) {
         accept: (revision) => actions.accept(id, revision),
         amend: (base, fields) => actions.amend(id, base, fields),
         withdraw: () => actions.withdraw(id),
-        retire: () => actions.retire(id),
-        say,
+        retire: (reason) => actions.retire(id, reason),
+        say: (text, holds) => line.say(text, holds),
+        current: () => shown.get(id),
       });
       cards.set(id, card);
     }
@@ -135,7 +117,9 @@ export function showAgreements(slot, actions) {
 
   /** @param {AgreementsState} state */
   const render = (state) => {
-    const { agreements, ...ctx } = state;
+    const { agreements, news, ...ctx } = state;
+    shown.clear();
+    for (const agreement of agreements) shown.set(agreement.id, agreement);
     const paired = Boolean(ctx.partner);
     // A card that moves to another group would lose the focus (and the caret of its amend form).
     const focused = document.activeElement instanceof HTMLElement && section.contains(document.activeElement) ? document.activeElement : null;
@@ -161,15 +145,23 @@ export function showAgreements(slot, actions) {
       ref(section, `group-${group}`).hidden = !members.length;
       if (group === 'retired') ref(section, 'retired-count').textContent = `(${members.length})`;
     }
-    const shown = new Set(agreements.map((a) => a.id));
     for (const [id, card] of cards) {
       if (shown.has(id)) continue;
       card.element.remove();
       cards.delete(id);
     }
+    showNews(ref(section, 'news'), state, actions.seen, /** @type {HTMLElement} */ (section.querySelector('#agreement-new')));
     if (focused && focused !== document.activeElement && focused.isConnected) focusShown(focused);
+    line.check();
+  };
+
+  /** Words given back: an amendment of an agreement still open to change, or a new proposal. */
+  const draftAny = (/** @type {Partial<ProposeFields> & {id?: string}} */ values) => {
+    const card = values.id ? cards.get(values.id) : undefined;
+    if (card && values.text) card.amendWith({ title: values.title, text: values.text });
+    else draft(values);
   };
 
   slot.replaceChildren(section);
-  return { render };
+  return { render, draft: draftAny };
 }

@@ -1,11 +1,22 @@
 // @ts-check
 // Today's controller: reads check-ins from the local copy and turns the user's actions into mutations.
-import { askPersistence, recordsOfKind } from '../core/db.js';
+import { askPersistence, getMeta, recordsOfKind, setMeta } from '../core/db.js';
 import { checkinId, localDay } from '../core/local-rules.js';
 import { whenChanged } from '../core/time.js';
 import { showToday } from './view.js';
 
 /** @typedef {import('../core/local-rules.js').Checkin} Checkin */
+
+/**
+ * Whether to say that the browser may clear Hearth's copy: once, on the first visit it applies to (Us keeps saying it).
+ * @param {IDBDatabase} db
+ */
+async function tellAboutStorage(db) {
+  if (await askPersistence(db).catch(() => false)) return false;
+  if (await getMeta(db, 'storage-note-shown')) return false;
+  await setMeta(db, 'storage-note-shown', true);
+  return true;
+}
 
 /**
  * Run Today in the slot until the returned stop is called.
@@ -48,9 +59,10 @@ export function runToday(slot, me, db, engine) {
   const offChange = engine.onChange(() => {
     refresh().catch(console.error);
   });
-  // Past midnight a new day begins, with a fresh check-in to write.
-  const stopClock = whenChanged(() => localDay(me.user.time_zone), () => refresh().catch(console.error));
-  askPersistence(db).then(view.persistence, () => view.persistence(false));
+  // Past midnight a new day begins, with a fresh check-in to write; past the partner's, theirs is no longer "their today".
+  const days = () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`;
+  const stopClock = whenChanged(days, () => refresh().catch(console.error));
+  tellAboutStorage(db).then(view.storageNote, console.error);
 
   return {
     update(next) {

@@ -32,8 +32,22 @@ import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
 const MOODS = ['', 'very low', 'low', 'okay', 'good', 'great'];
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
 
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', timeZone: 'UTC' });
+
 /** A YYYY-MM-DD day for people, e.g. "Tuesday, March 4". */
 const dayLabel = (/** @type {string} */ day) => dayFormat.format(new Date(`${day}T12:00:00Z`));
+
+/**
+ * The partner's check-in day on their own clock: "Today" only when it is today for both of us.
+ * @param {string} day the check-in's day
+ * @param {string} theirToday the partner's local day
+ * @param {string} myToday
+ */
+function partnerDay(day, theirToday, myToday) {
+  if (day !== theirToday) return dayLabel(day);
+  // Across the date line their today is my yesterday or tomorrow: name it by their calendar.
+  return day === myToday ? 'Today' : `${weekdayFormat.format(new Date(`${day}T12:00:00Z`))}, their today`;
+}
 
 /**
  * Fill a check-in card's body.
@@ -68,7 +82,7 @@ function fillCheckin(slot, checkin, dayText, ackText) {
  * Render Today into the slot and bind its forms.
  * @param {HTMLElement} slot
  * @param {TodayActions} actions
- * @returns {{render: (state: TodayState) => void, persistence: (granted: boolean) => void}}
+ * @returns {{render: (state: TodayState) => void, storageNote: (shown: boolean) => void}}
  */
 export function showToday(slot, actions) {
   const section = fromTemplate('tpl-today');
@@ -76,11 +90,17 @@ export function showToday(slot, actions) {
   const mine = /** @type {HTMLElement} */ (section.querySelector('#my-checkin'));
   const theirs = /** @type {HTMLElement} */ (section.querySelector('#partner-checkin'));
   const ackForm = /** @type {HTMLFormElement} */ (section.querySelector('#ack-form'));
+  const edit = /** @type {HTMLButtonElement} */ (ref(mine, 'edit'));
+  const cancel = /** @type {HTMLButtonElement} */ (ref(form, 'cancel'));
   const field = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
   /** @type {TodayState | null} */
   let state = null;
   // The form follows the saved check-in only until the user starts typing.
   let dirty = false;
+  // Once saved, my check-in shows as its summary; Edit opens the form again.
+  let editing = false;
+  // Saved: focus moves to the summary as soon as it shows.
+  let focusSaved = false;
   form.addEventListener('input', () => {
     dirty = true;
   });
@@ -106,7 +126,9 @@ export function showToday(slot, actions) {
           visibility: field('private').checked ? 'private' : 'shared',
         });
         dirty = false;
-        mine.focus();
+        editing = false;
+        focusSaved = true;
+        if (state) render(state);
       } catch (problem) {
         showProblem(form, /** @type {import('../shell/dom.js').Problem} */ (problem));
       }
@@ -131,6 +153,20 @@ export function showToday(slot, actions) {
     });
   });
 
+  edit.addEventListener('click', () => {
+    editing = true;
+    dirty = false;
+    if (state) render(state);
+    field('mood').focus();
+  });
+  cancel.addEventListener('click', () => {
+    editing = false;
+    dirty = false;
+    showProblem(form, null);
+    if (state) render(state);
+    edit.focus();
+  });
+
   const share = /** @type {HTMLButtonElement} */ (ref(mine, 'share'));
   share.addEventListener('click', () => busy(share, async () => {
     if (state?.mine) await actions.share(state.mine.id);
@@ -144,7 +180,6 @@ export function showToday(slot, actions) {
     field('feelings').value = checkin?.feelings?.join(', ') ?? '';
     for (const name of ['need', 'gratitude', 'note']) field(name).value = checkin?.[/** @type {'need'} */ (name)] ?? '';
     field('private').checked = checkin?.visibility === 'private';
-    ref(form, 'form-title').textContent = checkin ? 'Change your check-in' : 'How are you today?';
   };
 
   /** @param {TodayState} next */
@@ -152,7 +187,16 @@ export function showToday(slot, actions) {
     state = next;
     ref(section, 'day').textContent = dayLabel(next.today);
     const partnerName = next.partner?.name ?? 'Your partner';
-    mine.hidden = !next.mine;
+    // Open while there is nothing saved today, while editing, or while typing (a copy may arrive meanwhile).
+    const writing = !next.mine || editing || dirty;
+    form.hidden = !writing;
+    mine.hidden = writing;
+    cancel.hidden = !next.mine;
+    ref(form, 'form-title').textContent = next.mine ? 'Change your check-in' : 'How are you today?';
+    if (focusSaved && !mine.hidden) {
+      focusSaved = false;
+      mine.focus();
+    }
     if (next.mine) {
       const ack = next.mine.ack;
       fillCheckin(ref(mine, 'view'), next.mine, 'Today', ack ? `${partnerName} answered ${ack.reaction}${ack.reply ? `: “${ack.reply}”` : ''}` : '');
@@ -166,8 +210,7 @@ export function showToday(slot, actions) {
     const view = ref(theirs, 'view');
     if (checkin) {
       const ack = checkin.ack;
-      const when = checkin.day === next.partner.today ? 'Today' : dayLabel(checkin.day);
-      fillCheckin(view, checkin, when, ack ? `You answered ${ack.reaction}${ack.reply ? `: “${ack.reply}”` : ''}` : '');
+      fillCheckin(view, checkin, partnerDay(checkin.day, next.partner.today, next.today), ack ? `You answered ${ack.reaction}${ack.reply ? `: “${ack.reply}”` : ''}` : '');
     } else view.replaceChildren();
     ackForm.hidden = !checkin;
     ref(ackForm, 'alert').textContent = '';
@@ -177,8 +220,8 @@ export function showToday(slot, actions) {
   slot.replaceChildren(section);
   return {
     render,
-    persistence: (granted) => {
-      ref(section, 'persist-note').hidden = granted;
+    storageNote: (shown) => {
+      ref(section, 'persist-note').hidden = !shown;
     },
   };
 }

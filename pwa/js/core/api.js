@@ -20,6 +20,7 @@
  * @typedef {object} Space
  * @property {string} id
  * @property {'solo' | 'couple'} kind
+ * @property {{by: string, at: string} | null} [unpaired] a solo space made by unpairing: who ended the couple, and when
  */
 
 /**
@@ -162,6 +163,8 @@ export const acceptInvite = (/** @type {string} */ code) =>
  * @property {boolean} reset
  * @property {{op: 'put' | 'del', kind: string, id: string, value?: Record<string, any>}[]} patch
  * @property {boolean} has_more
+ * @property {Space} space the user's space now
+ * @property {Partner | null} partner the partner now (name, time zone), null while solo
  */
 
 /** Send queued mutations (at most 100) for the server to apply in order. */

@@ -12,6 +12,7 @@ import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-s
  * @property {number} waiting mutations not yet confirmed by the server
  * @property {Date} [at] when the last sync finished
  * @property {string} [reason] what went wrong
+ * @property {boolean} [live] the live channel is open: the partner's changes arrive within a second
  */
 
 /**
@@ -24,13 +25,14 @@ import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-s
  * @property {() => void} stop
  * @property {(listener: (status: SyncStatus) => void) => () => void} onStatus
  * @property {(listener: () => void) => () => void} onChange records or rejections changed
- * @property {() => Promise<Rejection[]>} rejections
- * @property {() => Promise<void>} dismissRejections
+ * @property {() => Promise<import('./refusal-store.js').Refusal[]>} rejections refused changes, with their records as shown now
+ * @property {(id?: number) => Promise<void>} dismissRejections forget one refused change (by mutation id), or all
  */
 
 const SCHEMA_VERSION = 1;
 // The photo code loads only for a batch that adds photos, and once a session to tidy up: most syncs carry none.
 const photoStore = () => import('../memories/photo-store.js');
+const refusalStore = () => import('./refusal-store.js');
 const PUSH_BATCH = 100;
 const PULL_LIMIT = 500;
 const TIMER_MS = 30_000;
@@ -41,7 +43,8 @@ const LAST_RETRY_MS = 300_000;
  * The sync engine of one user's database.
  * @param {IDBDatabase} db
  * @param {() => import('./api.js').Me} getMe the current account, for optimistic records
- * @param {{signedOut: () => void}} hooks
+ * @param {{signedOut: () => void, account?: (space: import('./api.js').Space, partner: import('./api.js').Partner | null) => void}} hooks
+ *   account: the space and partner each pull names
  * @returns {Promise<SyncEngine>}
  */
 export async function createSync(db, getMe, hooks) {
@@ -107,7 +110,10 @@ export async function createSync(db, getMe, hooks) {
         next = pull(page.cookie);
         next.catch(() => {}); // awaited below, unless storing this page fails first
       }
-      if (await applyPage(db, page, getMe())) changed();
+      const stored = await applyPage(db, page, getMe());
+      // The account first: what the records show depends on who the partner is.
+      if (page.space) hooks.account?.(page.space, page.partner ?? null);
+      if (stored) changed();
       if (!page.has_more) return;
     }
   };
@@ -236,9 +242,10 @@ export async function createSync(db, getMe, hooks) {
       changeListeners.add(listener);
       return () => changeListeners.delete(listener);
     },
-    rejections: async () => (await getMeta(db, 'rejections')) ?? [],
-    async dismissRejections() {
-      await setMeta(db, 'rejections', []);
+    // The code that reads refusals with their records loads only when there are some.
+    rejections: async () => ((await getMeta(db, 'rejections'))?.length ? (await refusalStore()).refusals(db) : []),
+    async dismissRejections(id) {
+      await (await refusalStore()).dropRejections(db, id);
       changed();
     },
   };

@@ -1,16 +1,9 @@
 // @ts-check
 // Time zones and clocks, for partners who may live hours apart.
 
-/**
- * Time zones to offer at sign-up, always including the device's own.
- * @returns {{zones: string[], current: string}}
- */
-export function timeZoneChoices() {
-  const current = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  // Older Safari has no supportedValuesOf: the device's zone and UTC still work.
-  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  const zones = new Set([...all, current, 'UTC']);
-  return { zones: [...zones].sort(), current };
+/** The device's time zone, as the browser names it (maybe an old alias: Asia/Calcutta). */
+export function deviceZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 /**
@@ -27,14 +20,15 @@ export function clockIn(timeZone, at = new Date()) {
  * @param {string} timeZone
  * @param {Date} at
  */
-function offsetMinutes(timeZone, at) {
+export function offsetMinutes(timeZone, at) {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
   }).formatToParts(at);
   /** @param {string} type */
   const get = (type) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  return Math.round((wall - at.getTime()) / 60000);
+  // The wall clock is read to the minute: so is the moment, or 40 seconds past would count as a minute less.
+  return Math.round((wall - (at.getTime() - (at.getTime() % 60000))) / 60000);
 }
 
 /**

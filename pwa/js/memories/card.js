@@ -34,7 +34,7 @@ const dayLabel = (/** @type {string} */ day) => dayFormat.format(new Date(`${day
  * @param {string} iso
  * @param {string} timeZone
  */
-function shortDate(iso, timeZone) {
+export function shortDate(iso, timeZone) {
   const at = new Date(iso);
   const year = (/** @type {Date} */ d) => new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(d);
   const options = /** @type {Intl.DateTimeFormatOptions} */ ({ timeZone, day: 'numeric', month: 'short' });
@@ -43,7 +43,7 @@ function shortDate(iso, timeZone) {
 }
 
 /** The name of whoever wrote something, as this user knows them. */
-function nameOf(/** @type {Me} */ me, /** @type {string | null | undefined} */ id) {
+export function nameOf(/** @type {Me} */ me, /** @type {string | null | undefined} */ id) {
   if (!id) return 'someone';
   if (id === me.user.id) return me.user.display_name;
   if (id === me.partner?.id) return me.partner.display_name;
@@ -174,26 +174,6 @@ export function bindForm(form, save, cancel) {
       }
     });
   });
-}
-
-/**
- * A row of Recently deleted: the memory's title and until when it can be restored.
- * @param {Memory} memory
- * @param {string} timeZone
- * @returns {{row: HTMLElement, restore: HTMLButtonElement}}
- */
-export function deletedRow(memory, timeZone) {
-  const row = fromTemplate('tpl-timeline-deleted');
-  row.dataset.id = memory.id;
-  ref(row, 'title').textContent = memory.title;
-  if (!memory.pending) ref(row, 'pending').remove();
-  const until = memory.restorable_until;
-  const open = Boolean(until && until > new Date().toISOString() && !memory.archived);
-  ref(row, 'until').textContent = open && until ? `Can be restored until ${shortDate(until, timeZone)}` : 'Can no longer be restored';
-  const restore = /** @type {HTMLButtonElement} */ (ref(row, 'restore'));
-  restore.hidden = !open;
-  restore.setAttribute('aria-label', `Restore “${memory.title}”`);
-  return { row, restore };
 }
 
 const input = (/** @type {HTMLFormElement} */ form, /** @type {string} */ name) =>

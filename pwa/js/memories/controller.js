@@ -1,6 +1,7 @@
 // @ts-check
 // Timeline's controller: reads memories from the local copy and turns the user's actions into mutations.
 import { recordsOfKind } from '../core/db.js';
+import { takeDrafts } from '../shell/drafts.js';
 import { localDay } from '../core/local-rules.js';
 import { photoSources } from './photo-store.js';
 import { MEMORY_FIELDS, sameValue } from './rules.js';
@@ -127,6 +128,8 @@ export function runTimeline(slot, me, db, engine) {
     refresh();
   });
   refresh();
+  // Words of a refused change, started anew as a memory (see shell/refusals-view.js).
+  const offDrafts = takeDrafts('timeline', (values) => view.draft(values));
 
   return {
     update(next) {
@@ -135,6 +138,7 @@ export function runTimeline(slot, me, db, engine) {
     },
     stop() {
       offChange();
+      offDrafts();
     },
   };
 }

@@ -26,6 +26,7 @@
  * @property {number} version
  * @property {boolean} deleted
  * @property {string | null} deleted_at
+ * @property {string | null} [deleted_by] who deleted it (user id); null when not deleted, absent for older deletions
  * @property {string | null} restorable_until ISO 8601 while deleted
  * @property {string} created_at
  * @property {string} updated_at
@@ -71,7 +72,7 @@ function create(args, me, now) {
   return {
     id: args.id, kind: 'memory', space_id: me.space.id, author_id: me.user.id,
     visibility: fields.visibility ?? 'shared', archived: false, version: 0,
-    deleted: false, deleted_at: null, restorable_until: null, created_at: now, updated_at: now,
+    deleted: false, deleted_at: null, deleted_by: null, restorable_until: null, created_at: now, updated_at: now,
     ...data, photos: [],
     // Versions come from the server: until it has the memory, no field has one.
     field_versions: {}, field_authors: Object.fromEntries(MEMORY_FIELDS.filter((n) => n in fields).map((n) => [n, me.user.id])),
@@ -141,13 +142,13 @@ export function applyMemory(record, mutation, me, now) {
     case 'memory.delete':
       if (record.deleted) return record;
       return {
-        ...record, deleted: true, deleted_at: now,
+        ...record, deleted: true, deleted_at: now, deleted_by: me.user.id,
         restorable_until: new Date(Date.parse(now) + RESTORABLE_MS).toISOString(), updated_at: now, pending: true,
       };
     case 'memory.restore':
       if (!record.deleted) return record;
       if (record.deleted_at && Date.parse(now) - Date.parse(record.deleted_at) > RESTORABLE_MS) return record;
-      return { ...record, deleted: false, deleted_at: null, restorable_until: null, updated_at: now, pending: true };
+      return { ...record, deleted: false, deleted_at: null, deleted_by: null, restorable_until: null, updated_at: now, pending: true };
     case 'memory.add_photo':
     case 'memory.remove_photo':
     case 'memory.order_photos': {

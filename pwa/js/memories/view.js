@@ -1,7 +1,10 @@
 // @ts-check
 // Timeline: the memories by month, the forms that add and edit them, and the bin of deleted ones.
 import { busy, fromTemplate, ref } from '../shell/dom.js';
-import { bindForm, deletedRow, editForm, fillMemory, memoryForm, prefillForm } from './card.js';
+import { actionLine } from '../shell/said.js';
+import { bindAdd } from './add.js';
+import { showBin } from './bin.js';
+import { bindForm, editForm, fillMemory, memoryForm } from './card.js';
 
 /** @typedef {import('./rules.js').Memory} Memory */
 /** @typedef {import('./card.js').MemoryValues} MemoryValues */
@@ -24,13 +27,16 @@ import { bindForm, deletedRow, editForm, fillMemory, memoryForm, prefillForm } f
 
 /** @typedef {{item: HTMLElement, card: HTMLElement, key: string, entry: {memory: Memory, day: string}, form: HTMLFormElement | null}} Card */
 
+/** Who is who, as a key: a new name redraws what shows it. */
+const names = (/** @type {import('../core/api.js').Me} */ me) => [me.user.id, me.user.display_name, me.partner?.id, me.partner?.display_name].join('|');
+
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /**
  * Render Timeline into the slot and bind its forms.
  * @param {HTMLElement} slot
  * @param {TimelineActions} actions
- * @returns {{render: (state: TimelineState) => void}}
+ * @returns {{render: (state: TimelineState) => void, draft: (values: Partial<Memory>) => void}}
  */
 export function showTimeline(slot, actions) {
   const section = fromTemplate('tpl-timeline');
@@ -49,40 +55,39 @@ export function showTimeline(slot, actions) {
   let binKey = '';
   /** @type {string | null} */
   let undoable = null;
+  const line = actionLine(status, {
+    keepWhileIn: /** @type {HTMLElement} */ (status.parentElement),
+    cleared: () => {
+      undoable = null;
+      undo.hidden = true;
+    },
+  });
 
-  /** Say what just happened; with an id, offer to undo that deletion. */
-  const say = (/** @type {string} */ text, /** @type {string | null} */ deleted = null) => {
-    status.textContent = text;
+  /** The memory with this id as the screen last showed it. */
+  const shownMemory = (/** @type {string} */ id) => state?.entries.find((e) => e.memory.id === id)?.memory;
+  /** Whether the memory is on the timeline (there, and not deleted). */
+  const onTimeline = (/** @type {string} */ id) => shownMemory(id)?.deleted === false;
+
+  /**
+   * Say what just happened, for as long as it holds; with an id, offer to undo that deletion.
+   * @param {string} text
+   * @param {() => boolean} [holds]
+   * @param {string | null} [deleted]
+   */
+  const say = (text, holds, deleted = null) => {
     undoable = deleted;
     undo.hidden = !deleted;
+    line.say(text, holds);
   };
 
-  // A half-written memory stays as it was when the form closes; an untouched one starts on today.
-  let touched = false;
-  addForm.addEventListener('input', () => {
-    touched = true;
-  });
-  const openAdd = (/** @type {boolean} */ open) => {
-    addForm.hidden = !open;
-    opener.setAttribute('aria-expanded', String(open));
-    if (!open) return;
-    if (!touched && state) prefillForm(addForm, null, actions.today(), state.sourceOf);
-    /** @type {HTMLInputElement} */ (addForm.elements.namedItem('title')).focus();
-  };
-  const closeAdd = () => {
-    addForm.reset();
-    touched = false;
-    openAdd(false);
-  };
-  opener.addEventListener('click', () => openAdd(addForm.hidden));
-  bindForm(addForm, async (values) => {
-    const id = await actions.add(values);
-    closeAdd();
-    say(`“${values.title}” was added.`);
-    cards.get(id)?.card.focus();
-  }, () => {
-    closeAdd();
-    opener.focus();
+  const { draft } = bindAdd(addForm, opener, {
+    add: actions.add,
+    today: actions.today,
+    sourceOf: () => state?.sourceOf ?? null,
+    added(id, title) {
+      say(`“${title}” was added.`, () => onTimeline(id));
+      cards.get(id)?.card.focus();
+    },
   });
 
   /** Replace a card's content by its edit form, prefilled with the memory as it is now. */
@@ -91,19 +96,19 @@ export function showTimeline(slot, actions) {
     if (!state) return;
     const form = editForm(seen, seen.author_id === state.me.user.id, state.sourceOf);
     entry.form = form;
-    const close = (/** @type {string} */ text) => {
+    const close = (/** @type {string} */ text, /** @type {boolean} */ saved) => {
       entry.form = null;
       entry.key = '';
       form.remove();
       ref(entry.card, 'view').hidden = false;
       if (state) render(state);
-      if (text) say(text);
+      if (text) say(text, saved ? () => onTimeline(seen.id) : undefined);
       (cards.get(seen.id) ? ref(entry.card, 'edit') : opener).focus();
     };
     bindForm(form, async (values) => {
       const sent = await actions.edit(seen, values);
-      close(sent ? 'Your changes are saved.' : 'Nothing changed, so there was nothing to save.');
-    }, () => close(''));
+      close(sent ? 'Your changes are saved.' : 'Nothing changed, so there was nothing to save.', sent);
+    }, () => close('', false));
     ref(entry.card, 'view').hidden = true;
     entry.card.append(form);
     /** @type {HTMLInputElement} */ (form.elements.namedItem('title')).focus();
@@ -121,7 +126,7 @@ export function showTimeline(slot, actions) {
     remove.addEventListener('click', () => busy(remove, async () => {
       const { id, title } = made.entry.memory;
       await actions.remove(id);
-      say(`“${title}” was deleted.`, id);
+      say(`“${title}” was deleted.`, () => Boolean(shownMemory(id)?.deleted), id);
       undo.focus();
     }));
     return made;
@@ -131,27 +136,21 @@ export function showTimeline(slot, actions) {
     const id = undoable;
     if (!id) return;
     await actions.restore(id);
-    say('The memory is back.');
+    say('The memory is back.', () => onTimeline(id));
     cards.get(id)?.card.focus();
   }));
 
   /** The bin: deleted memories and until when each can be restored. */
   const renderBin = (/** @type {TimelineState} */ next) => {
     const deleted = next.entries.map((e) => e.memory).filter((m) => m.deleted && !cards.get(m.id)?.form);
-    const key = JSON.stringify(deleted.map((m) => [m.id, m.title, m.restorable_until, m.pending, m.archived]));
+    const key = JSON.stringify([names(next.me), deleted.map((m) => [m.id, m.title, m.restorable_until, m.deleted_by, m.pending, m.archived])]);
     if (key === binKey) return;
     binKey = key;
-    ref(section, 'bin').hidden = !deleted.length;
-    ref(section, 'bin-count').textContent = String(deleted.length);
-    ref(section, 'bin-list').replaceChildren(...deleted.map((memory) => {
-      const { row, restore } = deletedRow(memory, next.me.user.time_zone);
-      restore.addEventListener('click', () => busy(restore, async () => {
-        await actions.restore(memory.id);
-        say(`“${memory.title}” is back.`);
-        cards.get(memory.id)?.card.focus();
-      }));
-      return row;
-    }));
+    showBin(ref(section, 'bin'), deleted, next.me, async (memory) => {
+      await actions.restore(memory.id);
+      say(`“${memory.title}” is back.`, () => onTimeline(memory.id));
+      cards.get(memory.id)?.card.focus();
+    });
   };
 
   /** @param {TimelineState} next */
@@ -161,7 +160,7 @@ export function showTimeline(slot, actions) {
     ref(section, 'intro').textContent = me.partner
       ? `The memories you share with ${me.partner.display_name}, newest first. Either of you can add and edit them.`
       : 'Your memories, newest first. Once you pair, the ones you share are there for both of you.';
-    const names = [me.user.id, me.user.display_name, me.partner?.id, me.partner?.display_name].join('|');
+    const known = names(me);
     // A memory being edited stays on screen, even if deleted meanwhile, so no typed word is lost.
     const shown = next.entries.filter((e) => !e.memory.deleted || cards.get(e.memory.id)?.form);
     const ids = new Set(shown.map((e) => e.memory.id));
@@ -181,7 +180,7 @@ export function showTimeline(slot, actions) {
       }
       card.entry = entry;
       const sources = (memory.photos ?? []).map((p) => next.sourceOf(p.hash, 'thumb'));
-      const key = `${names}|${JSON.stringify(entry)}|${sources}`;
+      const key = `${known}|${JSON.stringify(entry)}|${sources}`;
       if (key === card.key) continue;
       card.key = key;
       const editable = !memory.archived && (memory.visibility === 'shared' || memory.author_id === me.user.id);
@@ -190,6 +189,7 @@ export function showTimeline(slot, actions) {
     ref(section, 'empty').hidden = shown.length > 0;
     placeCards(shown);
     renderBin(next);
+    line.check();
   };
 
   /** Group the cards under month headings, moving elements only when the order changed. */
@@ -215,5 +215,5 @@ export function showTimeline(slot, actions) {
   };
 
   slot.replaceChildren(section);
-  return { render };
+  return { render, draft };
 }

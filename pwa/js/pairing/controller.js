@@ -98,6 +98,9 @@ export function runHome(view, me, hooks) {
     },
   });
 
+  // Who invited, said once known (a link's code is rare: its code loads only then).
+  if (!me.partner && pendingCode()) import('./invitation.js').then((m) => m.invitation()).then(home.invitedBy, console.error);
+
   return {
     update,
     stop() {

@@ -18,6 +18,7 @@ import { showPartner } from '../checkins/partner-card.js';
  * @typedef {object} HomeView
  * @property {(me: Me) => void} update show who is signed in and their partner, if any
  * @property {() => void} inviteExpired the shown invite can no longer be used
+ * @property {(invitation: import('./invitation.js').Invitation) => void} invitedBy who made the invite of the /join link
  * @property {() => void} close stop the clocks before the screen goes
  */
 
@@ -43,9 +44,22 @@ export function showHome(view, me, pendingCode, shown, actions) {
   const joinForm = /** @type {HTMLFormElement} */ (screen.querySelector('#join-form'));
   const joinCode = /** @type {HTMLInputElement} */ (screen.querySelector('#join-code'));
   const signOut = /** @type {HTMLButtonElement} */ (screen.querySelector('#sign-out'));
+  const inviteCard = ref(screen, 'invite-card');
+  const ownInvite = ref(screen, 'own-invite');
   /** @type {() => void} */
   let stopClock = () => {};
   joinCode.value = pendingCode;
+
+  /** Joining through a link: the code's card alone, unless the user would rather invite. */
+  const joining = (/** @type {boolean} */ on) => {
+    inviteCard.hidden = on;
+    ownInvite.hidden = !on;
+  };
+  joining(Boolean(pendingCode));
+  /** @type {HTMLButtonElement} */ (ownInvite.querySelector('button')).addEventListener('click', () => {
+    joining(false);
+    inviteButton.focus();
+  });
 
   inviteButton.addEventListener('click', () =>
     busy(inviteButton, async () => {
@@ -127,6 +141,8 @@ export function showHome(view, me, pendingCode, shown, actions) {
     card.hidden = true;
     pairing.hidden = Boolean(next.partner);
     if (!next.partner) return;
+    joining(false);
+    ref(screen, 'join-title').textContent = 'Have a code?';
     stopClock = showPartner(card, next.partner, next.user.time_zone);
     // The invite was used up by pairing; after an unpair the pairing card must start afresh.
     inviteSlot.replaceChildren();
@@ -142,6 +158,21 @@ export function showHome(view, me, pendingCode, shown, actions) {
 
   return {
     update,
+    invitedBy(invitation) {
+      if (pairing.hidden) return; // paired meanwhile
+      if (invitation.state === 'live') {
+        ref(screen, 'join-title').textContent = `${invitation.inviter} invited you to Hearth`;
+        return;
+      }
+      if (invitation.state === 'unknown') return; // offline: the code is there to try
+      // The link's code cannot be used: back to both ways of pairing.
+      joining(false);
+      joinCode.value = '';
+      ref(joinForm, 'alert').textContent =
+        invitation.state === 'own'
+          ? 'That link holds your own invite: send it to your partner.'
+          : 'That invite link can no longer be used: it has expired or was used already. Ask your partner for a new one.';
+    },
     inviteExpired() {
       inviteSlot.replaceChildren();
       inviteStatus.textContent = '';

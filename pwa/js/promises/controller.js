@@ -2,6 +2,7 @@
 // Promises' controller: sorts the local promises into lists, counts track records, and turns actions into mutations.
 import { recordsOfKind } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
+import { takeDrafts } from '../shell/drafts.js';
 import { rightsOf } from './rules.js';
 import { whenChanged } from '../core/time.js';
 import { settledAt, trackRecord } from './track-record.js';
@@ -92,7 +93,11 @@ export function promisesState(promises, me, now = new Date()) {
  */
 export function runPromises(slot, me, db, engine) {
   const view = showPromises(slot, {
-    make: ({ text, due_on }) => engine.mutate('promise.make', { id: crypto.randomUUID(), text, due_on }),
+    async make({ text, due_on }) {
+      const id = crypto.randomUUID();
+      await engine.mutate('promise.make', { id, text, due_on });
+      return id;
+    },
     change: (id, changes) => engine.mutate('promise.update', { id, ...changes }),
     done: (id) => engine.mutate('promise.done', { id }),
     confirm: (id) => engine.mutate('promise.confirm', { id }),
@@ -108,6 +113,12 @@ export function runPromises(slot, me, db, engine) {
   };
 
   const offChange = engine.onChange(show);
+  // Words of a refused change, promised anew (see shell/refusals-view.js), once the form knows today.
+  let offDrafts = () => {};
+  let stopped = false;
+  refresh().then(() => {
+    if (!stopped) offDrafts = takeDrafts('promises', (values) => view.draft(values));
+  }, console.error);
   // A promise turns overdue at midnight on its promiser's clock, which may not be ours.
   const stopClock = whenChanged(
     () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`,
@@ -120,8 +131,10 @@ export function runPromises(slot, me, db, engine) {
       show();
     },
     stop() {
+      stopped = true;
       offChange();
       stopClock();
+      offDrafts();
     },
   };
 }

@@ -2,6 +2,7 @@
 // Promises: the form to make one, each partner's track record, and the lists by state.
 import { trackRecordWords } from './track-record.js';
 import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
+import { actionLine } from '../shell/said.js';
 import { promiseCard } from './card.js';
 
 /** @typedef {import('./controller.js').PromisesState} PromisesState */
@@ -9,7 +10,7 @@ import { promiseCard } from './card.js';
 
 /**
  * @typedef {import('./card.js').CardActions & {
- *   make: (fields: {text: string, due_on: string | null}) => Promise<void>
+ *   make: (fields: {text: string, due_on: string | null}) => Promise<string>
  * }} PromisesActions
  */
 
@@ -22,22 +23,20 @@ const visible = (/** @type {Element | null} */ element) => Boolean(element?.isCo
  * Render Promises into the slot and bind its form.
  * @param {HTMLElement} slot
  * @param {PromisesActions} actions
- * @returns {{render: (state: PromisesState) => void}}
+ * @returns {{render: (state: PromisesState) => void, draft: (values: {text?: string, due_on?: string | null}) => void}}
  */
 export function showPromises(slot, actions) {
   const section = fromTemplate('tpl-promises');
   const form = /** @type {HTMLFormElement} */ (section.querySelector('#promise-form'));
   const text = /** @type {HTMLTextAreaElement} */ (form.elements.namedItem('text'));
   const due = /** @type {HTMLInputElement} */ (form.elements.namedItem('due_on'));
-  const status = ref(form, 'status');
+  const line = actionLine(ref(form, 'status'));
   /** @type {Map<string, ReturnType<typeof promiseCard>>} */
   const cards = new Map();
   /** @type {PromisesState | null} */
   let state = null;
 
-  form.addEventListener('input', () => {
-    status.textContent = '';
-  });
+  form.addEventListener('input', () => line.clear());
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
@@ -53,9 +52,11 @@ export function showPromises(slot, actions) {
         return;
       }
       try {
-        await actions.make({ text: words, due_on: due.value || null });
+        const id = await actions.make({ text: words, due_on: due.value || null });
         form.reset();
-        status.textContent = `Promise made. ${state?.partnerName ?? 'Your partner'} will see it.`;
+        // Only while it is open: released or done, "will see it" says too little.
+        const open = () => Boolean(state?.open.some((item) => item.promise.id === id));
+        line.say(`Promise made. ${state?.partnerName ?? 'Your partner'} will see it.`, open);
         text.focus();
       } catch (problem) {
         showProblem(form, /** @type {import('../shell/dom.js').Problem} */ (problem));
@@ -125,6 +126,7 @@ export function showPromises(slot, actions) {
       return li;
     }));
 
+    line.check();
     // The focused button may have gone (its action done) or its card moved lists: keep the user's place.
     if (focusedCard && focused instanceof HTMLElement && (document.activeElement !== focused || !visible(focused))) {
       const summary = focusedCard.closest('details')?.querySelector('summary');
@@ -134,6 +136,22 @@ export function showPromises(slot, actions) {
     }
   };
 
+  /** Fill the form with words given back (a refused change): the user reads them, then makes it. */
+  const draft = (/** @type {{text?: string, due_on?: string | null}} */ values) => {
+    form.scrollIntoView({ block: 'start' });
+    text.focus();
+    if (text.value.trim()) {
+      // Never over what the user is writing now: those words would be lost instead.
+      showProblem(form, { message: 'Finish or clear the promise you are writing, then start the new one again.' });
+      return;
+    }
+    showProblem(form, null);
+    line.clear();
+    text.value = values.text ?? '';
+    // A date already past would be refused: the user picks a new one.
+    due.value = values.due_on && state && values.due_on >= state.today ? values.due_on : '';
+  };
+
   slot.replaceChildren(section);
-  return { render };
+  return { render, draft };
 }

@@ -1,7 +1,6 @@
 // @ts-check
 // The "Us & settings" controller: profile changes, devices, signing out everywhere and unpairing.
 import * as api from '../core/api.js';
-import { timeZoneChoices } from '../core/time.js';
 import { showUs } from './view.js';
 
 /**
@@ -24,7 +23,7 @@ export function runUs(slot, me, hooks) {
     throw error;
   };
 
-  const view = showUs(slot, me, timeZoneChoices().zones, {
+  const view = showUs(slot, me, {
     async saveProfile(changes) {
       hooks.changed(await api.updateMe(changes).catch(rethrow));
     },
@@ -41,6 +40,8 @@ export function runUs(slot, me, hooks) {
       });
       hooks.signedOut();
     },
+    // Today mentions it once; here it stays for whoever looks for it.
+    storageKept: async () => Boolean(await navigator.storage?.persisted?.()),
     async unpair() {
       const { space } = await api.unpair().catch(rethrow);
       hooks.changed({ ...me, space, partner: null });

@@ -1,7 +1,7 @@
 // @ts-check
 // The "Us & settings" section: my profile, the devices signed in, signing out everywhere and unpairing.
 import { deviceName } from './device-name.js';
-import { zoneLabel } from '../core/time.js';
+import { zoneField } from '../accounts/zone-field.js';
 import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
 
 /** @typedef {import('../core/api.js').Me} Me */
@@ -15,6 +15,7 @@ import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
  * @property {(id: string) => Promise<void>} endDevice rejects with a Problem
  * @property {() => Promise<void>} signOutEverywhere rejects with a Problem
  * @property {() => Promise<void>} unpair rejects with a Problem
+ * @property {() => Promise<boolean>} storageKept whether this browser keeps Hearth's copy even when space runs low
  */
 
 /**
@@ -44,11 +45,10 @@ function lastSeen(iso) {
  * Render the section into its slot and bind it.
  * @param {HTMLElement} slot
  * @param {Me} me
- * @param {string[]} timeZones
  * @param {UsActions} actions
  * @returns {UsView}
  */
-export function showUs(slot, me, timeZones, actions) {
+export function showUs(slot, me, actions) {
   const section = fromTemplate('tpl-us');
   const status = ref(section, 'status');
   const form = /** @type {HTMLFormElement} */ (section.querySelector('#profile-form'));
@@ -66,9 +66,7 @@ export function showUs(slot, me, timeZones, actions) {
   /** @type {Me} */
   let shown = me;
 
-  // A zone the browser does not list (older Safari) must still be selectable, or saving would change it.
-  const zones = timeZones.includes(me.user.time_zone) ? timeZones : [...timeZones, me.user.time_zone].sort();
-  zone.append(...zones.map((z) => new Option(zoneLabel(z), z)));
+  const zones = zoneField(zone, /** @type {HTMLInputElement} */ (section.querySelector('#profile-tz-find')), ref(section, 'tz-status'), me.user.time_zone);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -169,7 +167,7 @@ export function showUs(slot, me, timeZones, actions) {
   const update = (next) => {
     shown = next;
     name.value = next.user.display_name;
-    zone.value = next.user.time_zone;
+    zones.set(next.user.time_zone);
     unpairBox.hidden = !next.partner;
     confirmBox.hidden = true;
     unpairOpen.hidden = false;
@@ -184,6 +182,15 @@ export function showUs(slot, me, timeZones, actions) {
     ref(section, 'devices-loading').hidden = true;
     devicesAlert.textContent = problem.message;
   });
+
+  // Asked whenever the card comes into view: the browser may have granted it since.
+  const storageNote = ref(section, 'storage-note');
+  new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    actions.storageKept().then((kept) => {
+      storageNote.hidden = kept;
+    }, () => {});
+  }).observe(everywhere);
 
   return { update, showDevices };
 }

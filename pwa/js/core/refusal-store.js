@@ -1,0 +1,46 @@
+// @ts-check
+// The refused changes the outbox kept (sync-store.js keepRejections), read with their records and
+// forgotten one at a time. Loaded only when there is a refusal: most sessions have none.
+import { req, transact } from './db.js';
+
+/** @typedef {import('./db.js').Rejection} Rejection */
+/** @typedef {import('./db.js').StoredRecord} StoredRecord */
+
+/** @typedef {Rejection & {record: StoredRecord | null}} Refusal a refused change with its record as shown now */
+
+/**
+ * The refused changes, oldest first, each with its record as this device shows it now: after the
+ * pull that followed the refusal, the record says what happened (who retired or deleted it, and when).
+ * @param {IDBDatabase} db
+ * @returns {Promise<Refusal[]>}
+ */
+export function refusals(db) {
+  return transact(db, ['meta', 'records'], 'readonly', async (tx) => {
+    /** @type {Rejection[]} */
+    const list = (await req(tx.objectStore('meta').get('rejections'))) ?? [];
+    const records = tx.objectStore('records');
+    /** @type {Refusal[]} */
+    const found = [];
+    for (const rejection of list) {
+      // Every mutation names its record by args.id (record.share too).
+      const id = rejection.args?.id;
+      const record = typeof id === 'string' ? /** @type {StoredRecord | undefined} */ (await req(records.get(id))) : undefined;
+      found.push({ ...rejection, record: record ?? null });
+    }
+    return found;
+  });
+}
+
+/**
+ * Forget one refused change (the user has read it), or all of them.
+ * @param {IDBDatabase} db
+ * @param {number} [id]
+ */
+export function dropRejections(db, id) {
+  return transact(db, ['meta'], 'readwrite', async (tx) => {
+    const meta = tx.objectStore('meta');
+    /** @type {Rejection[]} */
+    const list = (await req(meta.get('rejections'))) ?? [];
+    meta.put(id === undefined ? [] : list.filter((r) => r.id !== id), 'rejections');
+  });
+}
