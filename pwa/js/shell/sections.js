@@ -6,7 +6,8 @@
 /** @typedef {{update: (me: Me) => void, stop: () => void}} SectionRun */
 /** @typedef {(slot: HTMLElement, me: Me, db: IDBDatabase, engine: SyncEngine) => SectionRun} SectionStart */
 
-/** The code behind each lazily loaded section, by tab name: the slot it fills, its templates (sections/*.html). */
+/** The code behind each lazily loaded section, by tab name: the slot it fills, its templates (sections/*.html)
+ * and its style sheet (/<name>.css), which come with it. */
 const LAZY = /** @type {Record<string, Array<[string, string, () => Promise<SectionStart>]>>} */ ({
   timeline: [['timeline-slot', 'timeline', () => import('../memories/controller.js').then((m) => m.runTimeline)]],
   agreements: [['agreements-slot', 'agreements', () => import('../agreements/controller.js').then((m) => m.runAgreements)]],
@@ -17,16 +18,31 @@ const LAZY = /** @type {Record<string, Array<[string, string, () => Promise<Sect
 /** @type {Map<string, Promise<void>>} */
 const added = new Map();
 
-/** Add a section's templates to the page, once (the worker has them for offline starts). */
+/** Add a section's style sheet to the page; settle when it has loaded (nothing shows unstyled). */
+function addStyles(/** @type {string} */ name) {
+  const href = `/${name}.css`;
+  if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.onload = () => resolve(undefined);
+    link.onerror = () => (link.remove(), reject(new Error(`The ${name} styles could not be loaded.`)));
+    document.head.append(link);
+  });
+}
+
+/** Add a section's templates and styles to the page, once (the worker has them for offline starts). */
 function addTemplates(/** @type {string} */ name) {
   let adding = added.get(name);
   if (!adding) {
-    adding = fetch(`/sections/${name}.html`)
-      .then((response) => {
-        if (!response.ok) throw new Error(`The ${name} section could not be loaded (${response.status}).`);
-        return response.text();
-      })
-      .then((html) => document.body.insertAdjacentHTML('beforeend', html));
+    const html = fetch(`/sections/${name}.html`).then((response) => {
+      if (!response.ok) throw new Error(`The ${name} section could not be loaded (${response.status}).`);
+      return response.text();
+    });
+    adding = Promise.all([html, addStyles(name)]).then(([text]) => {
+      document.body.insertAdjacentHTML('beforeend', text);
+    });
     adding.catch(() => added.delete(name));
     added.set(name, adding);
   }
