@@ -87,3 +87,22 @@ def test_an_empty_name_is_refused_beside_the_field(phone):
     expect(page.locator("#profile-name-error")).not_to_be_empty()
     open_section(page, "Today")
     expect(page.locator("#home-title")).to_have_text("Hi, Lee")
+
+
+def test_profile_saved_fades_and_a_partners_change_never_writes_over_typing(phone):
+    _, _, alex, sam = paired_phones(phone)
+    open_section(alex, "Us")
+    alex.locator("#profile-name").fill("Alexandra")
+    alex.locator("#profile-form").get_by_role("button", name="Save").click()
+    status = alex.locator("#us [data-ref='status']")
+    expect(status).to_have_text("Profile saved.")
+    expect(status).to_be_empty(timeout=12_000)  # it reported an action: it goes
+    # Alex is typing a new name when Sam's change reaches his phone.
+    alex.locator("#profile-name").fill("Alex the typist")
+    open_section(sam, "Us")
+    sam.locator("#profile-name").fill("Samantha")
+    sam.locator("#profile-form").get_by_role("button", name="Save").click()
+    open_section(alex, "Today")
+    expect(alex.locator("#partner-name")).to_have_text("Samantha")
+    open_section(alex, "Us")
+    expect(alex.locator("#profile-name")).to_have_value("Alex the typist")

@@ -1,6 +1,7 @@
 // @ts-check
 // Notification settings: render and bind.
 import { fromTemplate, ref } from '../shell/dom.js';
+import { actionLine } from '../shell/said.js';
 
 /**
  * What this device can do about notifications, decided by the controller.
@@ -48,7 +49,7 @@ export function showNotify(slot, hooks) {
   const on = /** @type {HTMLButtonElement} */ (ref(card, 'on'));
   const off = /** @type {HTMLButtonElement} */ (ref(card, 'off'));
   const alert = ref(card, 'alert');
-  const saved = ref(card, 'saved');
+  const saved = actionLine(ref(card, 'saved'));
   const quiet = /** @type {HTMLInputElement} */ (form.elements.namedItem('quiet'));
   const start = /** @type {HTMLInputElement} */ (form.elements.namedItem('quiet_start'));
   const end = /** @type {HTMLInputElement} */ (form.elements.namedItem('quiet_end'));
@@ -58,7 +59,7 @@ export function showNotify(slot, hooks) {
   /** Run an action with its button busy; show what went wrong. */
   const act = async (/** @type {HTMLButtonElement | null} */ button, /** @type {() => Promise<void>} */ work) => {
     alert.textContent = '';
-    saved.textContent = '';
+    saved.clear();
     if (button) button.disabled = true;
     try {
       await work();
@@ -76,7 +77,7 @@ export function showNotify(slot, hooks) {
 
   const save = (/** @type {Partial<import('../core/api.js').PushSettings>} */ changes) =>
     act(null, () => hooks.change(changes)).then((ok) => {
-      if (ok) saved.textContent = 'Saved.';
+      if (ok) saved.say('Saved.');
     });
   const quietHours = () => (quiet.checked ? { start: start.value, end: end.value } : null);
   form.addEventListener('submit', (event) => event.preventDefault());

@@ -3,6 +3,7 @@
 import { deviceName } from './device-name.js';
 import { zoneField } from '../accounts/zone-field.js';
 import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
+import { actionLine } from '../shell/said.js';
 
 /** @typedef {import('../core/api.js').Me} Me */
 /** @typedef {import('../core/api.js').Device} Device */
@@ -50,7 +51,9 @@ function lastSeen(iso) {
  */
 export function showUs(slot, me, actions) {
   const section = fromTemplate('tpl-us');
-  const status = ref(section, 'status');
+  // What the last Save did: it fades (the profile shown is the truth).
+  const statusLine = ref(section, 'status');
+  const status = actionLine(statusLine, { keepWhileIn: statusLine });
   const form = /** @type {HTMLFormElement} */ (section.querySelector('#profile-form'));
   const name = /** @type {HTMLInputElement} */ (section.querySelector('#profile-name'));
   const zone = /** @type {HTMLSelectElement} */ (section.querySelector('#profile-tz'));
@@ -73,18 +76,18 @@ export function showUs(slot, me, actions) {
     const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
     busy(button, async () => {
       showProblem(form, null);
-      status.textContent = '';
+      status.clear();
       /** @type {{display_name?: string, time_zone?: string}} */
       const changes = {};
       if (name.value.trim() !== shown.user.display_name) changes.display_name = name.value.trim();
       if (zone.value !== shown.user.time_zone) changes.time_zone = zone.value;
       if (!Object.keys(changes).length) {
-        status.textContent = 'Nothing to save: your profile is unchanged.';
+        status.say('Nothing to save: your profile is unchanged.');
         return;
       }
       try {
         await actions.saveProfile(changes);
-        status.textContent = 'Profile saved.';
+        status.say('Profile saved.');
       } catch (problem) {
         showProblem(form, /** @type {Problem} */ (problem));
       }
@@ -121,10 +124,10 @@ export function showUs(slot, me, actions) {
       unpairAlert.textContent = '';
       try {
         await actions.unpair();
-        status.textContent = 'You are no longer paired. Your own entries are still here.';
+        status.say('You are no longer paired. Your own entries are still here.', () => !shown.partner);
         // The button that had focus is gone with the unpair card; keep keyboard users in this section.
-        status.tabIndex = -1;
-        status.focus();
+        statusLine.tabIndex = -1;
+        statusLine.focus();
       } catch (problem) {
         unpairAlert.textContent = /** @type {Error} */ (problem).message;
       }
@@ -153,7 +156,7 @@ export function showUs(slot, me, actions) {
           try {
             await actions.endDevice(device.id);
             item.remove();
-            status.textContent = `${label.textContent} is signed out.`;
+            status.say(`${label.textContent} is signed out.`);
           } catch (problem) {
             devicesAlert.textContent = /** @type {Error} */ (problem).message;
           }
@@ -165,15 +168,17 @@ export function showUs(slot, me, actions) {
 
   /** @param {Me} next */
   const update = (next) => {
+    // A sync (a poke, say) never writes over what the user typed and has not saved.
+    if (name.value === shown.user.display_name || !name.value) name.value = next.user.display_name;
+    if (zone.value === shown.user.time_zone || !zone.value) zones.set(next.user.time_zone);
     shown = next;
-    name.value = next.user.display_name;
-    zones.set(next.user.time_zone);
     unpairBox.hidden = !next.partner;
     confirmBox.hidden = true;
     unpairOpen.hidden = false;
     unpairOpen.setAttribute('aria-expanded', 'false');
     ref(section, 'partner-name').textContent = next.partner?.display_name ?? '';
     ref(section, 'partner-name-again').textContent = next.partner?.display_name ?? '';
+    status.check();
   };
 
   update(me);
