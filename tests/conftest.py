@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,13 +152,20 @@ class ApiClient:
 def live_server(app):
     """Serve the app on a free loopback port for the length of a test."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Request threads are kept, so that none is still using the database when the test's
+    # tables are emptied and its connections closed.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     app.extensions["hearth_live"].hub.close_all()  # open event streams end now, not at a heartbeat
     server.shutdown()
     thread.join()
-    server.server_close()
+    server.socket.close()
+    requests = list(getattr(server, "_threads", None) or [])
+    deadline = time.monotonic() + 15
+    for request in requests:
+        request.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import { getMeta, recordsOfKind, setMeta } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
 import { whenChanged } from '../core/time.js';
+import { newestOnly } from '../shell/dom.js';
 import { takeDrafts } from '../shell/drafts.js';
 import { showAgreements } from './view.js';
 
@@ -56,18 +57,19 @@ export function runAgreements(slot, me, db, engine) {
   const agreementsNow = async () =>
     /** @type {Agreement[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'agreement'))).filter((a) => !a.deleted);
 
-  const refresh = async () => {
+  // Only the newest read renders: one begun before "Got it" was saved would bring the news back.
+  const refresh = newestOnly(async () => {
     const agreements = await agreementsNow();
     const seen = (await getMeta(db, SEEN)) ?? [];
-    view.render({
+    return {
       me: me.user.id,
       partner: me.partner ? { id: me.partner.id, name: me.partner.display_name } : null,
       timeZone: me.user.time_zone,
       today: localDay(me.user.time_zone),
       agreements,
       news: newsOf(agreements, me.user.id, seen),
-    });
-  };
+    };
+  }, (state) => view.render(state));
 
   const offChange = engine.onChange(() => {
     refresh().catch(console.error);

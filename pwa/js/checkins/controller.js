@@ -3,6 +3,7 @@
 import { askPersistence, getMeta, recordsOfKind, setMeta } from '../core/db.js';
 import { checkinId, localDay } from '../core/local-rules.js';
 import { whenChanged } from '../core/time.js';
+import { newestOnly } from '../shell/dom.js';
 import { showToday } from './view.js';
 
 /** @typedef {import('../core/local-rules.js').Checkin} Checkin */
@@ -37,24 +38,26 @@ export function runToday(slot, me, db, engine) {
     share: (id) => engine.mutate('record.share', { kind: 'checkin', id }),
   });
 
-  const refresh = async () => {
-    const checkins = /** @type {Checkin[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'checkin')));
-    const today = localDay(me.user.time_zone);
-    const mine = checkins.find((c) => c.author_id === me.user.id && c.day === today && !c.deleted);
-    const partner = me.partner;
-    let latest;
-    if (partner) {
-      // Their newest check-in, which is "today" only on their own clock.
-      latest = checkins
-        .filter((c) => c.author_id === partner.id && !c.deleted)
-        .sort((a, b) => (a.day < b.day ? 1 : -1))[0];
-    }
-    view.render({
-      today,
-      mine,
-      partner: partner ? { name: partner.display_name, today: localDay(partner.time_zone), checkin: latest } : null,
-    });
-  };
+  const refresh = newestOnly(
+    async () => /** @type {Checkin[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'checkin'))),
+    (checkins) => {
+      const today = localDay(me.user.time_zone);
+      const mine = checkins.find((c) => c.author_id === me.user.id && c.day === today && !c.deleted);
+      const partner = me.partner;
+      let latest;
+      if (partner) {
+        // Their newest check-in, which is "today" only on their own clock.
+        latest = checkins
+          .filter((c) => c.author_id === partner.id && !c.deleted)
+          .sort((a, b) => (a.day < b.day ? 1 : -1))[0];
+      }
+      view.render({
+        today,
+        mine,
+        partner: partner ? { name: partner.display_name, today: localDay(partner.time_zone), checkin: latest } : null,
+      });
+    },
+  );
 
   const offChange = engine.onChange(() => {
     refresh().catch(console.error);

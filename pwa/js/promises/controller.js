@@ -2,6 +2,7 @@
 // Promises' controller: sorts the local promises into lists, counts track records, and turns actions into mutations.
 import { recordsOfKind } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
+import { newestOnly } from '../shell/dom.js';
 import { takeDrafts } from '../shell/drafts.js';
 import { rightsOf } from './rules.js';
 import { whenChanged } from '../core/time.js';
@@ -104,10 +105,10 @@ export function runPromises(slot, me, db, engine) {
     release: (id) => engine.mutate('promise.release', { id }),
   });
 
-  const refresh = async () => {
-    const promises = /** @type {PromiseRecord[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'promise')));
-    view.render(promisesState(promises, me));
-  };
+  const refresh = newestOnly(
+    async () => /** @type {PromiseRecord[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'promise'))),
+    (promises) => view.render(promisesState(promises, me)),
+  );
   const show = () => {
     refresh().catch(console.error);
   };

@@ -88,3 +88,20 @@ export async function busy(button, action) {
     if (hadFocus && button.isConnected && (document.activeElement === document.body || !document.activeElement)) button.focus();
   }
 }
+
+/**
+ * Make a refresh that loads and then renders, where only the newest load renders: a
+ * slow read started before a change never paints over what a later read found.
+ * @template T
+ * @param {() => Promise<T>} load
+ * @param {(state: T) => void} render
+ * @returns {() => Promise<void>}
+ */
+export function newestOnly(load, render) {
+  let latest = 0;
+  return async () => {
+    const mine = ++latest;
+    const state = await load();
+    if (mine === latest) render(state);
+  };
+}
