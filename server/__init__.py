@@ -28,7 +28,7 @@ class HearthApi(Api):
 
 def register_kinds() -> None:
     """Import the record kinds so that they register their mutators."""
-    from server import agreements, checkins, memories, promises, sharing  # noqa: F401
+    from server import agreements, checkins, memories, promises, repairs, sharing  # noqa: F401
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

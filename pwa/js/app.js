@@ -115,10 +115,13 @@ async function enter(me) {
   const lazy = lazySections(me, db, engine);
   const home = runHome(view, me, { signedOut, changed, shown: lazy.shown });
   const slot = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  // Find support loads at every start, opened or not: opening it then asks the network nothing.
+  const support = import('./support/controller.js').then((m) => m.runSupport(slot('support-slot'), me, db, engine), console.error);
   const sections = [
     runToday(slot('today-slot'), me, db, engine),
     runUs(slot('us-slot'), me, { signedOut, changed }),
     lazy,
+    { update: (/** @type {api.Me} */ next) => support.then((s) => s?.update(next)), stop: () => support.then((s) => s?.stop()) },
   ];
   // Refused changes stay in view whichever section is open, until the user dismisses them.
   const rejections = async () => showRejections(view, await engine.rejections(), engine.dismissRejections, me);

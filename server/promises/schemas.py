@@ -16,6 +16,9 @@ class MakeSchema(BaseSchema):
     id = fields.UUID(required=True)
     text = _text(required=True)
     due_on = fields.Date(load_default=None, allow_none=True)
+    repair_id = fields.UUID(
+        metadata={"description": "A shared, open repair this promise is a step of"}
+    )
 
 
 class UpdateSchema(BaseSchema):

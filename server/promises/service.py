@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from server.db import utcnow
 from server.extensions import db
 from server.promises.schemas import IdSchema, MakeSchema, UpdateSchema
+from server.repairs import service as repairs
 from server.spaces.members import partner_of
 from server.sync.models import OPEN_PROMISE, SHARED, Record
 from server.sync.registry import (
@@ -95,6 +96,24 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _linkable_repair(ctx: MutationContext, repair_id: uuid.UUID) -> Record:
+    """Return the repair a new promise may be a step of, or reject with the reason."""
+    repair = ctx.find_visible(repairs.KIND, repair_id)
+    if repair is None or repair.tombstone:
+        raise Rejected("not_found", "No such repair.", {"repair_id": "No such repair."})
+    if repair.archived:
+        raise Rejected("archived", "This repair is an archived copy and cannot change.")
+    if repair.visibility != SHARED:
+        # The promise is shared: naming a draft would tell the partner that it exists.
+        raise Rejected(
+            "repair_private",
+            "This repair is still a draft: share it before making promises in it.",
+            {"repair_id": "Share the repair first."},
+        )
+    repairs.require_open(repair)
+    return repair
+
+
 @mutator("promise.make", MakeSchema)
 def make(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Make a promise to my partner."""
@@ -105,6 +124,8 @@ def make(ctx: MutationContext, args: dict[str, Any]) -> None:
         "promiser": me,
         "history": [_entry("made", me, ctx.now, to=_iso(args["due_on"]))],
     }
+    if "repair_id" in args:
+        data["repair_id"] = str(_linkable_repair(ctx, args["repair_id"]).id)
     ctx.create(KIND, args["id"], data=data, state=OPEN, due_on=args["due_on"])
 
 

@@ -29,21 +29,38 @@ PHRASES = {
     "promise.done": "kept a promise",
     "promise.confirm": "confirmed your promise was kept",
     "promise.release": "released you from a promise",
+    # A repair's notifications never say which step or what changed: only that it moved.
+    "repair.open": "wrote in your repair",
+    "repair.write": "wrote in your repair",
+    "repair.rhythm": "wrote in your repair",
+    "repair.agree_rhythm": "wrote in your repair",
+    "repair.move_forward": "wrote in your repair",
+    "repair.set_aside": "wrote in your repair",
+    "repair.reopen": "wrote in your repair",
 }
 SHARED_PHRASES = {
     "checkin": "shared a check-in",
     "memory": "shared a memory",
     "agreement": "shared an agreement",
     "promise": "shared a promise",
+    "repair": "wrote in your repair",
 }
+# Kinds told (and muted) as another: a repair's entries are news of the repair.
+TOLD_AS = {"repair_entry": "repair"}
 # Where the app opens, per kind (the PWA's sections).
 SECTIONS = {
     "checkin": "/#today",
     "memory": "/#timeline",
     "agreement": "/#agreements",
     "promise": "/#promises",
+    "repair": "/#repair",
     PAIRING: "/#us",
 }
+
+
+def told_as(kind: str) -> str:
+    """Return the kind a record's changes are notified (and muted) as."""
+    return TOLD_AS.get(kind, kind)
 
 
 def action_of(mutation: str, created: bool) -> str:

@@ -92,8 +92,9 @@ def note_changes(author_id: uuid.UUID, space_id: uuid.UUID, changes: list[dict])
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for change in changes:
         action = messages.action_of(change["mutation"], change["created"])
-        if change["shared"] and messages.phrase(action, change["kind"]):
-            by_kind.setdefault(change["kind"], []).append((change["record_id"], action))
+        kind = messages.told_as(change["kind"])
+        if change["shared"] and messages.phrase(action, kind):
+            by_kind.setdefault(kind, []).append((change["record_id"], action))
     if not by_kind:
         return []
     due: list[Due] = []

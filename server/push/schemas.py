@@ -15,7 +15,7 @@ from server.push.models import GENERIC, NONE
 from server.schemas import BaseSchema, Flag
 
 # What a user can mute; pairing news (an unpairing) always comes.
-KINDS = ("checkin", "memory", "agreement", "promise")
+KINDS = ("checkin", "memory", "agreement", "promise", "repair")
 
 
 def b64url_decode(text: str) -> bytes:
@@ -131,6 +131,7 @@ class KindsSchema(BaseSchema):
     memory = Flag()
     agreement = Flag()
     promise = Flag()
+    repair = Flag()
 
 
 class SettingsSchema(BaseSchema):

@@ -20,7 +20,11 @@ from server.sync.models import PRIVATE, SHARED, Record
 from server.sync.registry import REKEYERS
 
 # Kinds that only make sense between two partners: after unpairing, read-only copies.
-COUPLE_KINDS = {"agreement", "promise"}
+COUPLE_KINDS = {"agreement", "promise", "repair", "repair_entry"}
+# Of these, each partner keeps only their own words, never the former partner's.
+OWN_WORDS_ONLY = {"repair_entry"}
+# Fields of a record's data naming another record of the same space.
+REFERENCES = ("repair_id",)
 
 
 def lock_space(space_id: uuid.UUID) -> int | None:
@@ -90,6 +94,7 @@ def on_pair(couple_id: uuid.UUID, solo_spaces: list[uuid.UUID]) -> None:
     taken: set[uuid.UUID] = set()
     for space_id in solo_spaces:
         owner = owners[space_id]
+        clones, renamed = [], {}
         for record in _live_records(space_id):
             if not record.visible_to(owner):
                 continue  # never a copy of what its keeper could not read
@@ -103,10 +108,22 @@ def on_pair(couple_id: uuid.UUID, solo_spaces: list[uuid.UUID]) -> None:
             )
             if clone.id in taken:
                 # Partners pairing again both kept this record of their earlier couple.
-                clone.id = uuid.uuid4()
+                new_id = uuid.uuid4()
+                renamed[str(clone.id)] = str(new_id)
+                clone.id = new_id
             taken.add(clone.id)
+            clones.append(clone)
+        for clone in clones:
+            _follow_renames(clone, renamed)
             db.session.add(clone)
     db.session.flush()
+
+
+def _follow_renames(clone: Record, renamed: dict[str, str]) -> None:
+    """Point the clone's references at the new ids of the records renamed beside it."""
+    moved = {key: renamed[clone.data[key]] for key in REFERENCES if clone.data.get(key) in renamed}
+    if moved:
+        clone.data = {**clone.data, **moved}
 
 
 def _keeps(record: Record, member_id: uuid.UUID) -> bool:
@@ -114,7 +131,10 @@ def _keeps(record: Record, member_id: uuid.UUID) -> bool:
     if record.author_id == member_id:
         return True
     # Of the former partner's records, shared memories come along, and archived copies of
-    # shared agreements and promises; never what the member could not read.
+    # shared agreements, promises and repairs (not the partner's words in a repair); never
+    # what the member could not read.
+    if record.kind in OWN_WORDS_ONLY:
+        return False
     return record.visibility == SHARED and (record.kind in COUPLE_KINDS or record.kind == "memory")
 
 

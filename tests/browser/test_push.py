@@ -115,7 +115,13 @@ def test_permission_is_asked_only_after_the_tap_and_the_subscription_reaches_the
     expect(settings.get_by_role("status")).to_have_text("Saved.")
     saved = settings_of(alex)
     assert saved["preview"] == "none"
-    assert saved["kinds"] == {"checkin": True, "memory": True, "agreement": True, "promise": False}
+    assert saved["kinds"] == {
+        "checkin": True,
+        "memory": True,
+        "agreement": True,
+        "promise": False,
+        "repair": True,
+    }
     assert saved["quiet_hours"] == {"start": "21:30", "end": "07:00"}
 
     # The app re-posts its subscription every time it opens, without asking again.

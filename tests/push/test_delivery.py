@@ -15,6 +15,7 @@ from server.push.queue import queue_of
 from tests.conftest import ApiClient
 from tests.push.conftest import stored_endpoints
 from tests.push.push_service import HOLD
+from tests.repairs.helpers import ACKNOWLEDGE, open_repair, write
 from tests.sync.client import SyncTestClient
 
 NOTE = "a very private note about the long day"
@@ -405,3 +406,59 @@ def test_a_redirect_from_the_push_service_is_not_followed(
     assert [r.answered for r in push_service.attempts(phone)] == [307]
     assert not internal.reached()
     assert len(push_service.for_browser(laptop)) == 1
+
+
+# A repair's notifications say only that the partner wrote in it: never the words, never a draft.
+DRAFT = "a draft about the bank statements"
+
+
+def titles_and_bodies(push_service, browser) -> list[tuple[str, str, str]]:
+    found = []
+    for got in push_service.for_browser(browser):
+        note = got.decrypt(browser)["notification"]
+        found.append((note["title"], note.get("body", ""), note["navigate"]))
+    return found
+
+
+def test_the_partner_is_told_only_that_sam_wrote_and_never_of_a_draft(
+    couple_with_devices, push_service
+):
+    _alex, sam, alex_phone, _ = couple_with_devices
+    sam_dev = SyncTestClient(sam.client)
+
+    # A draft repair, and a draft in it: nobody is told.
+    hidden = open_repair(sam_dev, visibility="private", title="The bank")
+    write(sam_dev, hidden, "acknowledge", {"felt": DRAFT})
+    sam_dev.push()
+    assert push_service.for_browser(alex_phone) == []
+
+    # Shared: one notification, naming who and where, nothing of what.
+    repair_id = open_repair(sam_dev, title="Phones")
+    write(sam_dev, repair_id, "acknowledge", ACKNOWLEDGE, visibility="shared")
+    sam_dev.push()
+    [(title, body, navigate)] = titles_and_bodies(push_service, alex_phone)
+    assert title == "Sam wrote in your repair"
+    assert navigate.endswith("/#repair")
+    told = title + body
+    for words in [*ACKNOWLEDGE.values(), "Phones", DRAFT, "The bank", "acknowledge"]:
+        assert words not in told
+
+    # A draft in the shared repair moves nothing on Alex's phone.
+    write(sam_dev, repair_id, "rhythm_note", {"text": DRAFT})
+    sam_dev.push()
+    assert len(push_service.for_browser(alex_phone)) == 1
+
+
+def test_repairs_can_be_muted_like_any_kind(couple_with_devices, push_service):
+    alex, sam, alex_phone, _ = couple_with_devices
+    response = alex.client.patch("/api/push/settings", json={"kinds": {"repair": False}})
+    assert response.status_code == 200, response.json
+    sam_dev = SyncTestClient(sam.client)
+    repair_id = open_repair(sam_dev, title="Phones")
+    write(sam_dev, repair_id, "acknowledge", ACKNOWLEDGE, visibility="shared")
+    sam_dev.push()
+    assert push_service.for_browser(alex_phone) == []
+    # Other kinds still come.
+    sam_dev.mutate("promise.make", id=str(uuid.uuid4()), text="Ask, not look")
+    sam_dev.push()
+    assert [t for t, _, _ in titles_and_bodies(push_service, alex_phone)] == ["Sam made a promise"]

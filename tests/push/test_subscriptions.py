@@ -261,7 +261,13 @@ def test_settings_have_defaults_and_change_a_field_at_a_time(make_user):
     assert response.json == {
         "preview": "generic",
         "quiet_hours": None,
-        "kinds": {"checkin": True, "memory": True, "agreement": True, "promise": True},
+        "kinds": {
+            "checkin": True,
+            "memory": True,
+            "agreement": True,
+            "promise": True,
+            "repair": True,
+        },
     }
     changed = user.client.patch(
         "/api/push/settings",

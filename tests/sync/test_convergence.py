@@ -3,7 +3,9 @@
 Devices edit offline; requests are dropped, their responses lost, sent twice or
 replayed late; partners unpair and pair again. At quiescence every device must
 equal the server's view for its user, no device may hold the partner's private
-records, and every check-in save the server acknowledged must have its effect.
+records (a repair's drafts included), every check-in save the server acknowledged
+must have its effect, every repair entry the server applied must hold the words
+last written, and every entry a device holds must come with its repair.
 """
 
 from __future__ import annotations
@@ -18,10 +20,20 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from server.checkins.service import checkin_id
 from server.extensions import db
+from server.repairs.schemas import PARTS
 from tests.conftest import ApiClient
 from tests.sync.client import SyncTestClient, server_view
 
 DAYS = [date(2026, 11, d) for d in range(1, 5)]
+# Valid words for each step of a repair; who may write it is left to the server to check.
+STEP_PARTS = {
+    "acknowledge": lambda words: {"felt": words},
+    "reflect": lambda words: {"heard": words},
+    "confirm": lambda words: {"heard": "not_quite", "missed": words},
+    "apology": lambda words: {"did": words, "responsibility": "Mine."},
+    "answer": lambda words: {"ready": "not_yet", "text": words},
+    "rhythm_note": lambda words: {"text": words},
+}
 PASSWORD = "a long enough password"
 _emails = itertools.count()
 
@@ -92,6 +104,9 @@ class Convergence(RuleBasedStateMachine):
         self.pair()
         # Who saved each device's queued check-in saves, to mirror them when applied.
         self.pending: dict[tuple[str, int], tuple[Person, date, str, str, uuid.UUID]] = {}
+        # Queued repair writes, and the words each entry must hold once they are applied.
+        self.entry_writes: dict[tuple[str, int], tuple[str, str, dict]] = {}
+        self.entries: dict[str, tuple[str, dict]] = {}
 
     # -- pairing -------------------------------------------------------------------
 
@@ -179,7 +194,98 @@ class Convergence(RuleBasedStateMachine):
                 target,
             )
 
+    # -- repairs -------------------------------------------------------------------
+
+    @rule(
+        who=st.integers(0, 1),
+        which=st.integers(0, 1),
+        hurt=st.sampled_from(["me", "partner"]),
+        private=st.booleans(),
+    )
+    def open_repair(self, who, which, hurt, private):
+        self.device(who, which).mutate(
+            "repair.open",
+            id=str(uuid.uuid4()),
+            hurt=hurt,
+            title=f"repair {next(self.notes)}",
+            visibility="private" if private else "shared",
+        )
+
+    @rule(
+        who=st.integers(0, 1),
+        which=st.integers(0, 1),
+        data=st.data(),
+        visibility=st.sampled_from([None, "private", "shared"]),
+    )
+    def write_in_repair(self, who, which, data, visibility):
+        device, person = self.device(who, which), self.people[who]
+        repairs = device.of_kind("repair")
+        if not repairs:
+            return
+        mine = [e for e in device.of_kind("repair_entry") if e["author_id"] == person.id]
+        edit = data.draw(st.sampled_from([None, *mine]))
+        if edit is None:
+            repair = data.draw(st.sampled_from(repairs))
+            hurt = repair["hurt_id"] == person.id
+            steps = ["acknowledge", "confirm", "answer"] if hurt else ["reflect", "apology"]
+            step = data.draw(st.sampled_from([*steps, "rhythm_note"]))
+            entry_id, repair_id = str(uuid.uuid4()), repair["id"]
+        else:
+            step, entry_id, repair_id = edit["step"], edit["id"], edit["repair_id"]
+        parts = STEP_PARTS[step](f"words {next(self.notes)}")
+        args = {"id": entry_id, "repair_id": repair_id, "step": step, "parts": parts}
+        if visibility:
+            args["visibility"] = visibility
+        mutation_id = device.mutate("repair.write", **args)
+        filled = {name: parts.get(name, "") for name in PARTS[step]}
+        self.entry_writes[(device.client_id, mutation_id)] = (person.id, entry_id, filled)
+
+    @rule(
+        who=st.integers(0, 1),
+        which=st.integers(0, 1),
+        data=st.data(),
+        change=st.sampled_from(
+            ["share", "repair.set_aside", "repair.reopen", "repair.move_forward", "repair.rhythm"]
+        ),
+    )
+    def change_repair(self, who, which, data, change):
+        device, person = self.device(who, which), self.people[who]
+        if change == "share":
+            drafts = [
+                r
+                for r in device.records.values()
+                if r["kind"] in ("repair", "repair_entry")
+                and r["author_id"] == person.id
+                and r["visibility"] == "private"
+            ]
+            if drafts:
+                record = data.draw(st.sampled_from(drafts))
+                device.mutate("record.share", kind=record["kind"], id=record["id"])
+            return
+        repairs = device.of_kind("repair")
+        if not repairs:
+            return
+        repair_id = data.draw(st.sampled_from(repairs))["id"]
+        if change == "repair.move_forward":
+            device.mutate(change, id=repair_id, keep_as="repair", note="We talk now.")
+        elif change == "repair.rhythm":
+            device.mutate(
+                change, id=repair_id, daily_days=data.draw(st.integers(0, 3)), then="none"
+            )
+        else:
+            device.mutate(change, id=repair_id)
+
     # -- the network -----------------------------------------------------------------
+
+    def deliver(self, device: SyncTestClient, batch: list[dict]) -> dict:
+        """Send a push; note the words of every repair write the server applied."""
+        body = self.net.deliver_push(device, batch, self.on_apply(device))
+        for result in body["results"]:
+            written = self.entry_writes.pop((device.client_id, result["id"]), None)
+            if written is not None and result["status"] == "applied":
+                author, entry_id, parts = written
+                self.entries[entry_id] = (author, parts)
+        return body
 
     def on_apply(self, device: SyncTestClient):
         def apply(mutation):
@@ -208,13 +314,13 @@ class Convergence(RuleBasedStateMachine):
         if fate == "replay_old":
             earlier = self.net.sent.get(device.client_id)
             if earlier:
-                self.net.deliver_push(device, earlier[0], self.on_apply(device))
+                self.deliver(device, earlier[0])
             return
         if fate == "dropped" or not batch:
             return
-        body = self.net.deliver_push(device, batch, self.on_apply(device))
+        body = self.deliver(device, batch)
         if fate == "twice":
-            body = self.net.deliver_push(device, batch, self.on_apply(device))
+            body = self.deliver(device, batch)
         if fate != "lost_response":
             device._acknowledge(body["last_mutation_id"])
 
@@ -270,6 +376,15 @@ class Convergence(RuleBasedStateMachine):
                 if r["kind"] == "checkin" and r["author_id"] == person.id
             }
             assert mine == person.expected
+            # Every entry comes with its repair; the words last applied are there.
+            held = {r["id"] for r in view.values() if r["kind"] == "repair"}
+            entries = {r["id"]: r for r in view.values() if r["kind"] == "repair_entry"}
+            assert all(entry["repair_id"] in held for entry in entries.values())
+            for entry_id, (author, parts) in self.entries.items():
+                if author == person.id:
+                    assert entries[entry_id]["parts"] == parts
+                else:
+                    assert entry_id not in entries or entries[entry_id]["visibility"] == "shared"
 
 
 def device_space(device: SyncTestClient) -> uuid.UUID:

@@ -12,8 +12,12 @@ from tests.sync.client import server_view
 NO_PHOTO = "0" * 64
 
 
-def attempts(record_id: str, day: str) -> dict[str, dict]:
-    """One attempt of every mutation at the record with this id (a check-in's day where asked)."""
+def attempts(record_id: str, day: str, repair_id: str | None = None) -> dict[str, dict]:
+    """One attempt of every mutation at the record with this id (a check-in's day where asked).
+
+    An entry's attempts name `repair_id` as its repair (by default the record itself).
+    """
+    in_repair = repair_id or record_id
     return {
         "checkin.save": {
             "name": "checkin.save",
@@ -62,7 +66,53 @@ def attempts(record_id: str, day: str) -> dict[str, dict]:
         "promise.release": {"name": "promise.release", "id": record_id},
         "record.share (checkin)": {"name": "record.share", "kind": "checkin", "id": record_id},
         "record.share (memory)": {"name": "record.share", "kind": "memory", "id": record_id},
+        "promise.make (in a repair)": {
+            "name": "promise.make",
+            "id": str(uuid.uuid4()),
+            "text": "A step",
+            "repair_id": record_id,
+        },
+        "repair.open": {"name": "repair.open", "id": record_id, "hurt": "me"},
+        "repair.write": {
+            "name": "repair.write",
+            "id": record_id,
+            "repair_id": in_repair,
+            "step": "reflect",
+            "parts": {"heard": "Taken over."},
+        },
+        "repair.write (new, in it)": {
+            "name": "repair.write",
+            "id": str(uuid.uuid4()),
+            "repair_id": record_id,
+            "step": "reflect",
+            "parts": {"heard": "Hello."},
+        },
+        "repair.rhythm": {
+            "name": "repair.rhythm",
+            "id": record_id,
+            "daily_days": 7,
+            "then": "none",
+        },
+        "repair.agree_rhythm": {"name": "repair.agree_rhythm", "id": record_id},
+        "repair.move_forward": {
+            "name": "repair.move_forward",
+            "id": record_id,
+            "keep_as": "repair",
+        },
+        "repair.set_aside": {"name": "repair.set_aside", "id": record_id},
+        "repair.reopen": {"name": "repair.reopen", "id": record_id},
+        "record.share (repair)": {"name": "record.share", "kind": "repair", "id": record_id},
+        "record.share (repair_entry)": {
+            "name": "record.share",
+            "kind": "repair_entry",
+            "id": record_id,
+        },
     }
+
+
+# Mutations that create a record with the id they name: a fresh random id would be taken,
+# so an id in use is compared with one no new record may have (a name-based one).
+CREATING = ("agreement.propose", "promise.make", "repair.open")
 
 
 def answer(device, attempt: dict) -> dict:
@@ -137,7 +187,7 @@ def test_a_partners_private_memory_cannot_be_told_from_no_memory(app, make_coupl
     for n, name in enumerate(names):
         day = date.today() - timedelta(days=n + 1)
         told = answer(s, attempts(private[name], day.isoformat())[name])
-        if name in ("agreement.propose", "promise.make"):
+        if name in CREATING:
             # A new record cannot take the id; told as for an id no new record may have.
             untold = answer(s, attempts(str(checkin_id(space, uuid.UUID(sam.id), day)), "")[name])
             assert told["error"]["code"] != "exists", name
@@ -161,3 +211,51 @@ def test_a_new_record_cannot_take_a_name_based_id(make_couple, device):
     assert a.results[made]["error"]["fields"] == {"id": "Use a new random id."}
     assert a.results[fine]["status"] == "applied"
     assert [p["text"] for p in a.of_kind("promise")] == ["Call Dad"]
+
+
+def test_a_partners_draft_repair_and_entry_cannot_be_told_from_none(app, make_couple, device):
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    shared = str(uuid.uuid4())
+    s.mutate("repair.open", id=shared, hurt="me", visibility="shared")
+    s.sync()
+    names = [n for n in attempts(str(uuid.uuid4()), "2026-01-01") if n != "memory.save (new)"]
+    drafts: dict[str, dict[str, str]] = {}
+    for name in names:
+        drafts[name] = {"repair": str(uuid.uuid4()), "entry": str(uuid.uuid4())}
+        s.mutate("repair.open", id=drafts[name]["repair"], hurt="me", title="A secret")
+        parts = {"felt": "only for me"}
+        s.mutate(
+            "repair.write",
+            id=drafts[name]["entry"],
+            repair_id=shared,
+            step="acknowledge",
+            parts=parts,
+        )
+    s.sync()
+    sam_before = server_view(app, sam.id)
+    space = uuid.UUID(alex.me()["space"]["id"])
+
+    for n, name in enumerate(names):
+        day = date.today() - timedelta(days=n + 1)
+        unused = str(uuid.uuid4())
+        if name in CREATING or name == "repair.write":
+            # Writing an entry with the id of the draft would create one in the shared repair.
+            unused = str(checkin_id(space, uuid.UUID(sam.id), day))
+        told = answer(a, attempts(drafts[name]["entry"], day.isoformat(), shared)[name])
+        untold = answer(a, attempts(unused, day.isoformat(), shared)[name])
+        assert told == untold, ("entry", name)
+        unused = str(uuid.uuid4())
+        if name in CREATING:
+            unused = str(checkin_id(space, uuid.UUID(sam.id), day))
+        told = answer(a, attempts(drafts[name]["repair"], day.isoformat())[name])
+        untold = answer(a, attempts(unused, day.isoformat())[name])
+        assert told == untold, ("repair", name)
+
+    drafted = {ids[kind] for ids in drafts.values() for kind in ids}
+    assert {k: v for k, v in server_view(app, sam.id).items() if k in drafted} == {
+        k: v for k, v in sam_before.items() if k in drafted
+    }
+    a.pull()
+    assert not drafted & set(a.records)
+    assert "only for me" not in str(a.records) and "A secret" not in str(a.records)

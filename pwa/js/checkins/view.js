@@ -203,6 +203,8 @@ export function showToday(slot, actions) {
       share.hidden = next.mine.visibility !== 'private' || !next.partner;
     }
     prefill(next.mine);
+    // A repair is walked through by two: the way in shows once paired.
+    ref(section, 'repair-entry').hidden = !next.partner;
     theirs.hidden = !next.partner;
     if (!next.partner) return;
     const checkin = next.partner.checkin;

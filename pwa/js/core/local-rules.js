@@ -85,6 +85,20 @@ const KIND_RULES = /** @type {Record<string, typeof applyMemory>} */ ({
   agreement: applyAgreement,
   promise: applyPromise,
 });
+/** Rules that load after the first screen, by prefix; the module registers itself. */
+const LATER = /** @type {Record<string, () => Promise<unknown>>} */ ({ repair: () => import('../repairs/rules.js') });
+
+/** Add the rules of a kind loaded later. */
+export const registerRules = (/** @type {string} */ prefix, /** @type {typeof applyMemory} */ rules) => {
+  KIND_RULES[prefix] = rules;
+};
+
+/** Load the rules the mutations named need, before a transaction (which cannot wait for a module). */
+export async function rulesFor(/** @type {() => string[] | Promise<string[]>} */ names) {
+  const missing = Object.keys(LATER).filter((p) => !KIND_RULES[p]);
+  const prefixes = missing.length ? (await names()).map((name) => name.split('.')[0]) : [];
+  await Promise.all(missing.filter((p) => prefixes.includes(p)).map((p) => LATER[p]()));
+}
 
 /**
  * Apply one mutation to a record the way the server would; null means the record is gone.

@@ -1,7 +1,7 @@
 // @ts-check
 // The IndexedDB half of sync.js (its only caller): queue, rebase, refusals; each step one transaction.
 import { req, transact } from './db.js';
-import { applyLocal, targetOf } from './local-rules.js';
+import { applyLocal, rulesFor, targetOf } from './local-rules.js';
 
 /** @typedef {import('./db.js').Mutation} Mutation */
 /** @typedef {import('./db.js').Rejection} Rejection */
@@ -36,7 +36,8 @@ export function clientIdOf(/** @type {IDBDatabase} */ db) {
  * @param {Me} me
  * @param {import('../memories/photo-store.js').StoredPhoto[]} [photos]
  */
-export function enqueue(db, changes, me, photos = []) {
+export async function enqueue(db, changes, me, photos = []) {
+  await rulesFor(() => changes.map((c) => c.name));
   const stores = ['records', 'outbox', 'meta', ...(photos.length ? ['photos'] : [])];
   return transact(db, stores, 'readwrite', async (tx) => {
     const [records, outbox, meta] = ['records', 'outbox', 'meta'].map((n) => tx.objectStore(n));
@@ -58,10 +59,10 @@ export function enqueue(db, changes, me, photos = []) {
 }
 
 /**
- * Up to limit queued mutations with ids above after, oldest first.
+ * Up to limit (or all) queued mutations with ids above after, oldest first.
  * @param {IDBDatabase} db
  * @param {number} after
- * @param {number} limit
+ * @param {number} [limit]
  * @returns {Promise<Mutation[]>}
  */
 export function queued(db, after, limit) {
@@ -103,7 +104,9 @@ export async function keepRejections(db, results, batch) {
  * @param {Me} me
  * @returns {Promise<boolean>} whether what the UI shows may have changed
  */
-export function applyPage(db, page, me) {
+export async function applyPage(db, page, me) {
+  // The rebase re-applies pending changes: their rules must be loaded.
+  await rulesFor(async () => (await queued(db, 0)).map((m) => m.name));
   return transact(db, PAGE_STORES, 'readwrite', async (tx) => {
     const [server, records, outbox, meta] = PAGE_STORES.map((name) => tx.objectStore(name));
     const pending = /** @type {Mutation[]} */ (await req(outbox.getAll()));

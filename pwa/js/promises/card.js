@@ -145,6 +145,9 @@ export function promiseCard(id, actions) {
     const live = !promise.archived && (promise.state === 'open' || promise.state === 'missed');
     ref(card, 'due').textContent = dueWords(promise.due_on, next.promiserToday, live);
     ref(card, 'state').textContent = stateWords(promise.state);
+    // A commitment made in a repair leads back to it.
+    ref(card, 'repair').hidden = !promise.repair_id;
+    if (promise.repair_id) /** @type {HTMLAnchorElement} */ (ref(card, 'repair-link')).href = `#repair/${promise.repair_id}`;
     const hint = ref(card, 'next');
     hint.textContent = nextStep(next, partner, context.partnerName);
     hint.hidden = !hint.textContent;

@@ -31,6 +31,7 @@
  * @property {PromiseEvent[]} history
  * @property {PromiseState} state
  * @property {string | null} due_on YYYY-MM-DD, in the promiser's time zone
+ * @property {string} [repair_id] the repair this promise is a commitment of
  * @property {boolean} [pending] changed here and not yet confirmed by the server
  */
 
@@ -115,6 +116,7 @@ export function applyPromise(record, mutation, me, now) {
       id: args.id, kind: 'promise', space_id: me.space.id, author_id: by, visibility: 'shared', archived: false,
       version: 0, deleted: false, deleted_at: null, created_at: now, updated_at: now,
       text, promiser: by, history: [{ event: 'made', by, at: now, to: due }], state: 'open', due_on: due, pending: true,
+      ...(args.repair_id ? { repair_id: args.repair_id } : {}),
     };
     return made;
   }

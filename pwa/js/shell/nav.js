@@ -1,18 +1,18 @@
 // @ts-check
 // The bottom navigation: one section shown at a time, remembered in the address (#timeline) across reloads.
 
-/** The sections, in the order of the tabs. */
-export const SECTIONS = /** @type {const} */ (['today', 'timeline', 'agreements', 'promises', 'us']);
+/** The sections, in the order of the tabs; Repair's tab shows only while a repair is open (shell/sections.js). */
+export const SECTIONS = /** @type {const} */ (['today', 'timeline', 'agreements', 'promises', 'repair', 'us']);
 
 /** @typedef {typeof SECTIONS[number]} Section */
 
 /**
  * The section an address names, or today.
- * @param {string} hash e.g. '#promises'
+ * @param {string} hash e.g. '#promises', or '#repair/<id>' for a place inside a section
  * @returns {Section}
  */
 export function sectionOf(hash) {
-  const name = hash.replace(/^#\/?/, '');
+  const name = hash.replace(/^#\/?/, '').split('/')[0];
   return /** @type {Section} */ (SECTIONS.find((s) => s === name) ?? 'today');
 }
 

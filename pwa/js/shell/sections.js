@@ -1,5 +1,6 @@
 // @ts-check
 // Sections beyond Today load their code when first opened, so the first screen waits only for its own.
+import { recordsOfKind } from '../core/db.js';
 
 /** @typedef {import('../core/api.js').Me} Me */
 /** @typedef {import('../core/sync.js').SyncEngine} SyncEngine */
@@ -12,6 +13,7 @@ const LAZY = /** @type {Record<string, Array<[string, string, () => Promise<Sect
   timeline: [['timeline-slot', 'timeline', () => import('../memories/controller.js').then((m) => m.runTimeline)]],
   agreements: [['agreements-slot', 'agreements', () => import('../agreements/controller.js').then((m) => m.runAgreements)]],
   promises: [['promises-slot', 'promises', () => import('../promises/controller.js').then((m) => m.runPromises)]],
+  repair: [['repair-slot', 'repair', () => import('../repairs/controller.js').then((m) => m.runRepairs)]],
   us: [['notify-slot', 'notify', () => import('../push/controller.js').then((m) => m.runNotify)]],
 });
 
@@ -19,7 +21,7 @@ const LAZY = /** @type {Record<string, Array<[string, string, () => Promise<Sect
 const added = new Map();
 
 /** Add a section's style sheet to the page; settle when it has loaded (nothing shows unstyled). */
-function addStyles(/** @type {string} */ name) {
+export function addStyles(/** @type {string} */ name) {
   const href = `/${name}.css`;
   if (document.querySelector(`link[href="${href}"]`)) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -49,6 +51,16 @@ function addTemplates(/** @type {string} */ name) {
   return adding;
 }
 
+/** Show the Repair tab while a repair is open (Today and Us link to it always); returns a stop. */
+function followRepairTab(/** @type {IDBDatabase} */ db, /** @type {SyncEngine} */ engine) {
+  const follow = () => recordsOfKind(db, 'repair').then((all) => {
+    const tab = /** @type {HTMLElement} */ (document.querySelector('[data-tab="repair"]'));
+    tab.hidden = !all.some((r) => r.state === 'open' && !r.archived && !r.deleted);
+  }, console.error);
+  follow();
+  return engine.onChange(follow);
+}
+
 /**
  * Start the sections of a tab the first time it is shown; update and stop them with the rest.
  * @param {Me} me
@@ -61,10 +73,13 @@ export function lazySections(me, db, engine) {
   /** @type {Set<string>} */
   const started = new Set();
   let stopped = false;
+  /** @type {(() => void) | null} */
+  let stopTab = null;
 
   return {
     /** The tab came into view: load and start what it shows, once. */
     shown(/** @type {string} */ tab) {
+      stopTab ??= followRepairTab(db, engine); // the tabs are in place from the first call
       for (const [slotId, templates, load] of LAZY[tab] ?? []) {
         if (started.has(slotId)) continue;
         started.add(slotId);
@@ -89,6 +104,7 @@ export function lazySections(me, db, engine) {
     /** Stop every started section. */
     stop() {
       stopped = true;
+      stopTab?.();
       for (const run of running.values()) run.stop();
     },
   };

@@ -42,6 +42,8 @@ export function runUs(slot, me, hooks) {
     },
     // Today mentions it once; here it stays for whoever looks for it.
     storageKept: async () => Boolean(await navigator.storage?.persisted?.()),
+    // Loaded at start (app.js): importing it again asks the network nothing.
+    findSupport: () => import('../support/controller.js').then((m) => m.openSupport(), console.error),
     async unpair() {
       const { space } = await api.unpair().catch(rethrow);
       hooks.changed({ ...me, space, partner: null });

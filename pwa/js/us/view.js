@@ -17,6 +17,7 @@ import { actionLine } from '../shell/said.js';
  * @property {() => Promise<void>} signOutEverywhere rejects with a Problem
  * @property {() => Promise<void>} unpair rejects with a Problem
  * @property {() => Promise<boolean>} storageKept whether this browser keeps Hearth's copy even when space runs low
+ * @property {() => void} findSupport open the Find support page
  */
 
 /**
@@ -93,6 +94,8 @@ export function showUs(slot, me, actions) {
       }
     });
   });
+
+  /** @type {HTMLButtonElement} */ (section.querySelector('#find-support')).addEventListener('click', actions.findSupport);
 
   everywhere.addEventListener('click', () =>
     busy(everywhere, async () => {
