@@ -12,6 +12,7 @@ from tests.browser.helpers import (
     paired_phones,
     promise_card,
     sync_now,
+    user_id,
 )
 from tests.browser.helpers import unexpected as unexpected_anywhere
 from tests.browser.test_agreements import amend, card_of, propose
@@ -105,6 +106,24 @@ def test_an_amendment_refused_after_the_partner_retired_keeps_its_words(phone):
     # The news stays until Sam says she has read it, and not after.
     news.get_by_role("button", name=re.compile("^Got it")).click()
     expect(news).to_be_hidden()
+    # Kept on the phone (a reload in the same instant would come before the write).
+    sam.wait_for_function(
+        """async ([name, id]) => {
+          const db = await new Promise((ok, fail) => {
+            const r = indexedDB.open(name);
+            r.onsuccess = () => ok(r.result);
+            r.onerror = fail;
+          });
+          const seen = await new Promise((ok) => {
+            const r = db.transaction('meta').objectStore('meta').get('agreements.news-seen');
+            r.onsuccess = () => ok(r.result ?? []);
+          });
+          db.close();
+          return seen.includes(id);
+        }""",
+        arg=[f"hearth-{user_id(sam)}", agreement_id],
+        polling=100,
+    )
     sam.reload()
     expect(sam.locator(".agreements-retired > summary")).to_contain_text("Retired (1)")
     expect(news).to_be_hidden()
