@@ -28,7 +28,17 @@ class HearthApi(Api):
 
 def register_kinds() -> None:
     """Import the record kinds so that they register their mutators."""
-    from server import agreements, checkins, memories, promises, repairs, sharing  # noqa: F401
+    from server import (  # noqa: F401
+        agreements,
+        checkins,
+        memories,
+        promises,
+        questions,
+        repairs,
+        rituals,
+        sharing,
+        weekly,
+    )
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -121,6 +131,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.push import queue as push_queue
 
     push_queue.init_app(app)
+    from server.rituals import reminders
+
+    reminders.init_app(app)
 
     from server.live import pokes  # noqa: F401 -- pokes registers its hook
     from server.live import service as live

@@ -117,11 +117,20 @@ async function enter(me) {
   const slot = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   // Find support loads at every start, opened or not: opening it then asks the network nothing.
   const support = import('./support/controller.js').then((m) => m.runSupport(slot('support-slot'), me, db, engine), console.error);
+  // Looking back's way in and the memories of a year ago come after the first screen.
+  const lookback = import('./history/today.js').then((m) => m.runLookback(slot('lookback-slot'), me, db, engine), console.error);
+  // The countdown to the next visit and the way into Rituals come after the first screen too.
+  const countdown = import('./rituals/today.js').then((m) => m.runCountdown(slot('countdown-slot'), me, db, engine), console.error);
+  // The daily question comes after the first screen, with its bank of questions.
+  const question = import('./questions/controller.js').then((m) => m.runQuestion(slot('question-slot'), me, db, engine)).catch(console.error);
   const sections = [
     runToday(slot('today-slot'), me, db, engine),
     runUs(slot('us-slot'), me, { signedOut, changed }),
     lazy,
     { update: (/** @type {api.Me} */ next) => support.then((s) => s?.update(next)), stop: () => support.then((s) => s?.stop()) },
+    { update: (/** @type {api.Me} */ next) => question.then((s) => s?.update(next)), stop: () => question.then((s) => s?.stop()) },
+    { update: (/** @type {api.Me} */ next) => lookback.then((s) => s?.update(next)), stop: () => lookback.then((s) => s?.stop()) },
+    { update: (/** @type {api.Me} */ next) => countdown.then((s) => s?.update(next)), stop: () => countdown.then((s) => s?.stop()) },
   ];
   // Refused changes stay in view whichever section is open, until the user dismisses them.
   const rejections = async () => showRejections(view, await engine.rejections(), engine.dismissRejections, me);

@@ -37,6 +37,8 @@ PHRASES = {
     "repair.move_forward": "wrote in your repair",
     "repair.set_aside": "wrote in your repair",
     "repair.reopen": "wrote in your repair",
+    # Told only to the first to answer, once the second answer makes the pair: never the words.
+    "question.answer": "answered the daily question too",
 }
 SHARED_PHRASES = {
     "checkin": "shared a check-in",
@@ -46,7 +48,7 @@ SHARED_PHRASES = {
     "repair": "wrote in your repair",
 }
 # Kinds told (and muted) as another: a repair's entries are news of the repair.
-TOLD_AS = {"repair_entry": "repair"}
+TOLD_AS = {"repair_entry": "repair", "question_answer": "question"}
 # Where the app opens, per kind (the PWA's sections).
 SECTIONS = {
     "checkin": "/#today",
@@ -54,6 +56,7 @@ SECTIONS = {
     "agreement": "/#agreements",
     "promise": "/#promises",
     "repair": "/#repair",
+    "question": "/#questions",
     PAIRING: "/#us",
 }
 
@@ -69,6 +72,8 @@ def action_of(mutation: str, created: bool) -> str:
         return "record.share"
     if mutation == "checkin.save" and not created:
         return "checkin.update"
+    if mutation == "question.answer" and not created:
+        return "question.update"  # a rewritten answer, or the first answer turning shared
     return mutation
 
 

@@ -49,6 +49,8 @@ class PushSettings(db.Model):
     quiet_end: Mapped[time | None] = mapped_column(Time)
     # Kinds the user does not want to hear about.
     muted: Mapped[list] = mapped_column(JSON, default=list)
+    # A reminder whose moment falls in quiet hours: "hold" it until they end, or "drop" it.
+    quiet_reminders: Mapped[str | None] = mapped_column(String(8))
 
 
 class PushNotice(db.Model):

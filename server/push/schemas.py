@@ -15,7 +15,7 @@ from server.push.models import GENERIC, NONE
 from server.schemas import BaseSchema, Flag
 
 # What a user can mute; pairing news (an unpairing) always comes.
-KINDS = ("checkin", "memory", "agreement", "promise", "repair")
+KINDS = ("checkin", "memory", "agreement", "promise", "repair", "question", "ritual")
 
 
 def b64url_decode(text: str) -> bytes:
@@ -132,6 +132,8 @@ class KindsSchema(BaseSchema):
     agreement = Flag()
     promise = Flag()
     repair = Flag()
+    question = Flag()
+    ritual = Flag()
 
 
 class SettingsSchema(BaseSchema):
@@ -141,16 +143,23 @@ class SettingsSchema(BaseSchema):
     )
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
     kinds = fields.Nested(KindsSchema, metadata={"description": "Notifications on/off per kind"})
+    quiet_reminders = fields.String(
+        validate=validate.OneOf(["hold", "drop"]),
+        metadata={"description": "A reminder due in quiet hours: held until they end, or dropped"},
+    )
 
     openapi_extra = {"minProperties": 1}
 
     @ma.validates_schema
     def _something(self, data, **_kwargs):
         if not data:
-            raise ma.ValidationError("Send preview, quiet_hours or kinds.", "_body")
+            raise ma.ValidationError(
+                "Send preview, quiet_hours, kinds or quiet_reminders.", "_body"
+            )
 
 
 class SettingsAnswerSchema(BaseSchema):
     preview = fields.String(required=True)
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True, required=True)
     kinds = fields.Nested(KindsSchema, required=True)
+    quiet_reminders = fields.String(required=True)

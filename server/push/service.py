@@ -157,6 +157,7 @@ def present_settings(row: PushSettings | None) -> dict[str, Any]:
         "preview": row.preview if row else GENERIC,
         "quiet_hours": quiet,
         "kinds": {kind: kind not in muted for kind in KINDS},
+        "quiet_reminders": (row.quiet_reminders if row else None) or "hold",
     }
 
 
@@ -173,6 +174,8 @@ def update_settings(user_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, An
             quiet = changes["quiet_hours"]
             row.quiet_start = quiet["start"] if quiet else None
             row.quiet_end = quiet["end"] if quiet else None
+        if "quiet_reminders" in changes:
+            row.quiet_reminders = changes["quiet_reminders"]
         if "kinds" in changes:
             muted = set(row.muted or [])
             for kind, on in changes["kinds"].items():

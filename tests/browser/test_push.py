@@ -121,6 +121,8 @@ def test_permission_is_asked_only_after_the_tap_and_the_subscription_reaches_the
         "agreement": True,
         "promise": False,
         "repair": True,
+        "question": True,
+        "ritual": True,
     }
     assert saved["quiet_hours"] == {"start": "21:30", "end": "07:00"}
 

@@ -267,7 +267,10 @@ def test_settings_have_defaults_and_change_a_field_at_a_time(make_user):
             "agreement": True,
             "promise": True,
             "repair": True,
+            "question": True,
+            "ritual": True,
         },
+        "quiet_reminders": "hold",
     }
     changed = user.client.patch(
         "/api/push/settings",
@@ -292,6 +295,7 @@ def test_settings_have_defaults_and_change_a_field_at_a_time(make_user):
         ({"quiet_hours": {"start": "22:00", "end": "22:00"}}, "quiet_hours.end"),
         ({"kinds": {"diary": False}}, "kinds.diary"),
         ({"kinds": {"memory": "sometimes"}}, "kinds.memory"),
+        ({"quiet_reminders": "later"}, "quiet_reminders"),
     ],
 )
 def test_bad_settings_are_refused_and_change_nothing(make_user, body, field):

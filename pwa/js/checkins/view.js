@@ -50,13 +50,13 @@ function partnerDay(day, theirToday, myToday) {
 }
 
 /**
- * Fill a check-in card's body.
+ * Fill a check-in card's body (Today's cards, and the days of looking back).
  * @param {HTMLElement} slot
  * @param {Checkin} checkin
  * @param {string} dayText
  * @param {string} ackText the line about the partner's answer, or ''
  */
-function fillCheckin(slot, checkin, dayText, ackText) {
+export function fillCheckin(slot, checkin, dayText, ackText) {
   const body = fromTemplate('tpl-checkin');
   ref(body, 'day').textContent = dayText;
   // Removed rather than hidden, so "waiting" means exactly what is on screen.
@@ -205,6 +205,7 @@ export function showToday(slot, actions) {
     prefill(next.mine);
     // A repair is walked through by two: the way in shows once paired.
     ref(section, 'repair-entry').hidden = !next.partner;
+    ref(section, 'weekly-entry').hidden = !next.partner;
     theirs.hidden = !next.partner;
     if (!next.partner) return;
     const checkin = next.partner.checkin;

@@ -205,6 +205,7 @@ export const unpair = () => /** @type {Promise<{space: Space}>} */ (request('POS
  * @property {'generic' | 'none'} preview generic names who and what kind; none says only "Something new in Hearth"
  * @property {{start: string, end: string} | null} quiet_hours HH:MM in the user's time zone, or off
  * @property {{checkin: boolean, memory: boolean, agreement: boolean, promise: boolean}} kinds
+ * @property {'hold' | 'drop'} [quiet_reminders] a ritual's reminder due in quiet hours: held until they end, or skipped
  */
 
 /** The server's VAPID public key (base64url), the applicationServerKey to subscribe with. */

@@ -86,7 +86,15 @@ const KIND_RULES = /** @type {Record<string, typeof applyMemory>} */ ({
   promise: applyPromise,
 });
 /** Rules that load after the first screen, by prefix; the module registers itself. */
-const LATER = /** @type {Record<string, () => Promise<unknown>>} */ ({ repair: () => import('../repairs/rules.js') });
+const LATER = /** @type {Record<string, () => Promise<unknown>>} */ ({
+  repair: () => import('../repairs/rules.js'),
+  question: () => import('../questions/rules.js'),
+  ritual: () => import('../rituals/rules.js'),
+  weekly: () => import('../weekly/rules.js'),
+  date_night: () => import('../rituals/rules.js'),
+  visit: () => import('../rituals/rules.js'),
+  anniversary: () => import('../rituals/rules.js'),
+});
 
 /** Add the rules of a kind loaded later. */
 export const registerRules = (/** @type {string} */ prefix, /** @type {typeof applyMemory} */ rules) => {

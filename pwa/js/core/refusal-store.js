@@ -6,7 +6,10 @@ import { req, transact } from './db.js';
 /** @typedef {import('./db.js').Rejection} Rejection */
 /** @typedef {import('./db.js').StoredRecord} StoredRecord */
 
-/** @typedef {Rejection & {record: StoredRecord | null}} Refusal a refused change with its record as shown now */
+/**
+ * @typedef {Rejection & {record: StoredRecord | null, parent?: StoredRecord | null}} Refusal a refused change with
+ *   its record as shown now, and the record that one belongs to (a repair's entry's repair, a done mark's ritual)
+ */
 
 /**
  * The refused changes, oldest first, each with its record as this device shows it now: after the
@@ -25,7 +28,9 @@ export function refusals(db) {
       // Every mutation names its record by args.id (record.share too).
       const id = rejection.args?.id;
       const record = typeof id === 'string' ? /** @type {StoredRecord | undefined} */ (await req(records.get(id))) : undefined;
-      found.push({ ...rejection, record: record ?? null });
+      const parentId = rejection.args?.repair_id ?? rejection.args?.ritual_id ?? record?.repair_id ?? record?.ritual_id;
+      const parent = typeof parentId === 'string' ? /** @type {StoredRecord | undefined} */ (await req(records.get(parentId))) : undefined;
+      found.push({ ...rejection, record: record ?? null, parent: parent ?? null });
     }
     return found;
   });

@@ -85,6 +85,7 @@ export function showNotify(slot, hooks) {
     const input = /** @type {HTMLInputElement} */ (event.target);
     if (input.name === 'preview') save({ preview: /** @type {'generic' | 'none'} */ (input.value) });
     else if (input.name === 'kind') save({ kinds: /** @type {any} */ ({ [input.value]: input.checked }) });
+    else if (input.name === 'quiet_reminders') save({ quiet_reminders: /** @type {'hold' | 'drop'} */ (input.value) });
     else if (input.name.startsWith('quiet')) {
       ref(card, 'quiet-times').hidden = !quiet.checked;
       quietError.textContent = '';
@@ -114,6 +115,10 @@ export function showNotify(slot, hooks) {
         input.checked = settings.kinds[/** @type {keyof typeof settings.kinds} */ (input.value)] !== false;
       }
       quiet.checked = Boolean(settings.quiet_hours);
+      for (const radio of form.querySelectorAll('input[name="quiet_reminders"]')) {
+        const input = /** @type {HTMLInputElement} */ (radio);
+        input.checked = input.value === (settings.quiet_reminders ?? 'hold');
+      }
       if (settings.quiet_hours) {
         start.value = settings.quiet_hours.start;
         end.value = settings.quiet_hours.end;

@@ -1,8 +1,8 @@
 // @ts-check
 // The bottom navigation: one section shown at a time, remembered in the address (#timeline) across reloads.
 
-/** The sections, in the order of the tabs; Repair's tab shows only while a repair is open (shell/sections.js). */
-export const SECTIONS = /** @type {const} */ (['today', 'timeline', 'agreements', 'promises', 'repair', 'us']);
+/** The sections, in the order of the tabs; Repair's tab shows only while a repair is open (shell/sections.js); History has none (reached from Today). */
+export const SECTIONS = /** @type {const} */ (['today', 'timeline', 'agreements', 'promises', 'repair', 'us', 'history', 'questions', 'rituals', 'weekly']);
 
 /** @typedef {typeof SECTIONS[number]} Section */
 

@@ -14,6 +14,10 @@ const LAZY = /** @type {Record<string, Array<[string, string, () => Promise<Sect
   agreements: [['agreements-slot', 'agreements', () => import('../agreements/controller.js').then((m) => m.runAgreements)]],
   promises: [['promises-slot', 'promises', () => import('../promises/controller.js').then((m) => m.runPromises)]],
   repair: [['repair-slot', 'repair', () => import('../repairs/controller.js').then((m) => m.runRepairs)]],
+  history: [['history-slot', 'history', () => import('../history/controller.js').then((m) => m.runHistory)]],
+  questions: [['questions-slot', 'questions', () => import('../questions/past.js').then((m) => m.runPastQuestions)]],
+  rituals: [['rituals-slot', 'rituals', () => import('../rituals/controller.js').then((m) => m.runRituals)]],
+  weekly: [['weekly-slot', 'weekly', () => import('../weekly/controller.js').then((m) => m.runWeekly)]],
   us: [['notify-slot', 'notify', () => import('../push/controller.js').then((m) => m.runNotify)]],
 });
 
