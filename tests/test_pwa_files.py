@@ -101,3 +101,19 @@ def test_a_shell_file_is_closed_even_if_its_response_never_is(app):
             del response  # dropped without close(), as by a dropped connection
         gc.collect()
     assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
+
+
+def test_the_first_screen_stays_within_its_budget(client):
+    # DESIGN §8: the page, its style sheets and the modules of the first screen, each file
+    # compressed as served, at most 60 KB; sections and Today's extras load after it.
+    import gzip
+
+    page = client.get("/").get_data()
+    sheets = set(re.findall(r'<link rel="stylesheet" href="([^"]+)">', page.decode()))
+    files = sheets | static_imports("/js/app.js")
+    zipped = len(gzip.compress(page, compresslevel=9)) + sum(
+        len(gzip.compress((PWA_DIR / p.lstrip("/")).read_bytes(), compresslevel=9)) for p in files
+    )
+    assert zipped <= 60 * 1024, f"the first screen is {zipped} bytes gzip"
+    # What loads on demand is not part of it.
+    assert not {"/js/repairs/controller.js", "/js/questions/card.js"} & files
