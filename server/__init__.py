@@ -102,6 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.live.routes import blp as live_blp
     from server.promises.routes import blp as promises_blp
     from server.push.routes import blp as push_blp
+    from server.reset.routes import blp as reset_blp
     from server.spaces.routes import blp as pairing_blp
     from server.sync.routes import blp as sync_blp
 
@@ -114,6 +115,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         push_blp,
         blobs_blp,
         live_blp,
+        reset_blp,
     ):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme(
@@ -131,6 +133,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.push import queue as push_queue
 
     push_queue.init_app(app)
+    from server.reset import queue as reset_queue
+
+    reset_queue.init_app(app)
     from server.rituals import reminders
 
     reminders.init_app(app)

@@ -36,6 +36,29 @@ def init_app(app: Flask) -> None:
             f"deleted {photos.blobs} unused photos ({photos.files} files)"
         )
 
+    @app.cli.command("delete-user")
+    @click.argument("email")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def delete_user(email: str, yes: bool) -> None:
+        """Delete an account as DELETE /api/me does: sessions end, the couple is unpaired."""
+        from sqlalchemy import select
+
+        from server.accounts.deletion import delete_account
+        from server.accounts.models import User
+        from server.accounts.service import email_key
+        from server.extensions import db
+
+        user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
+        if user is None:
+            raise click.ClickException(f"No account has the email {email}.")
+        if not yes:
+            click.confirm(
+                f"Delete the account of {user.email} ({user.display_name}) and all of its data?",
+                abort=True,
+            )
+        delete_account(user.id)
+        click.echo(f"deleted the account of {email}")
+
     @app.cli.command("push-key")
     @click.option("--rotate", is_flag=True, help="Replace the key pair (devices subscribe again).")
     def push_key(rotate: bool) -> None:

@@ -85,6 +85,13 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BLOB_DECODE_WAIT_SECONDS": float(env("BLOB_DECODE_WAIT_SECONDS", "10")),
         "BLOB_QUOTA_BYTES": int(env("BLOB_QUOTA_MB", "2048")) * 1024 * 1024,
         "BLOB_GRACE_HOURS": int(env("BLOB_GRACE_HOURS", "24")),
+        # Mail (password resets): without SMTP_HOST, development logs the mail (DESIGN §11).
+        "SMTP_HOST": env("SMTP_HOST", "").strip(),
+        "SMTP_PORT": int(env("SMTP_PORT", "587")),
+        "SMTP_USERNAME": env("SMTP_USERNAME", "").strip(),
+        "SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(env("SMTP_STARTTLS", "true")),
+        "MAIL_FROM": env("MAIL_FROM", "").strip(),
     }
 
 
@@ -137,6 +144,12 @@ DEFAULTS: dict[str, Any] = {
     "LIMIT_INVITE_LOOKUP_PER_IP": "20 per 15 minutes",
     # Photo uploads that decode (a photo stored already is not counted).
     "LIMIT_BLOB_UPLOAD_PER_USER": "30 per minute;500 per hour",
+    # Password-reset mails asked for, per address asked from (429) and per email (dropped
+    # silently), and reset links tried per address.
+    "LIMIT_RESET_PER_IP": "10 per hour",
+    "LIMIT_RESET_PER_EMAIL": "3 per hour",
+    "LIMIT_RESET_CONFIRM_PER_IP": "30 per hour",
+    "SMTP_TIMEOUT_SECONDS": 30,
     # argon2id parameters (RFC 9106 low-memory profile); tests use cheaper ones.
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 64 * 1024,

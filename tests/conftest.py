@@ -39,6 +39,9 @@ RELAXED_LIMITS = {
     "LIMIT_INVITE_ACCEPT_PER_USER": "10000 per minute",
     "LIMIT_INVITE_LOOKUP_PER_IP": "10000 per minute",
     "LIMIT_BLOB_UPLOAD_PER_USER": "10000 per minute",
+    "LIMIT_RESET_PER_IP": "10000 per minute",
+    "LIMIT_RESET_PER_EMAIL": "10000 per minute",
+    "LIMIT_RESET_CONFIRM_PER_IP": "10000 per minute",
 }
 
 

@@ -15,6 +15,7 @@ import { showNotice } from './shell/notice.js';
 import { showSyncStatus } from './shell/sync-status.js';
 import { showRejections } from './shell/refusals.js';
 import { createSync } from './core/sync.js';
+import { isLocked } from './lock/gate.js';
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
 const KNOWN = 'hearth.has-account';
@@ -40,12 +41,16 @@ let leave = () => {};
 async function start(signedIn = false) {
   leave();
   leave = () => {};
-  // Nobody ever signed in on this browser: no session to ask about (and no 401 in the console).
-  // Offline, asking fails and says so, which beats a sign-up form that cannot work.
-  if (!signedIn && !recalls(KNOWN) && navigator.onLine) {
-    welcome('signup');
+  if (isLocked()) {
+    showLock();
     return;
   }
+  // A mailed link /reset#TOKEN: choosing the new password comes first.
+  if (location.pathname === '/reset' && location.hash) {
+    import('./reset/view.js').then((m) => m.openLink(view, () => welcome('signin')), trouble);
+    return;
+  }
+  // Asked even if this browser does not recall signing in: the session may outlive that note.
   /** @type {api.Me | null} */
   let me = null;
   try {
@@ -64,6 +69,7 @@ async function start(signedIn = false) {
     }
     window.addEventListener('online', () => recheck(/** @type {api.Me} */ (me)), { once: true });
   }
+  if (isLocked()) return; // locked while asking: the lock screen stands
   remember(KNOWN);
   rememberUser(me.user.id);
   await enter(me).catch(trouble);
@@ -115,14 +121,16 @@ async function enter(me) {
   const lazy = lazySections(me, db, engine);
   const home = runHome(view, me, { signedOut, changed, shown: lazy.shown });
   const slot = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  // Left (signed out) before a part loads: it does not start.
+  let left = false;
   // Find support loads at every start, opened or not: opening it then asks the network nothing.
-  const support = import('./support/controller.js').then((m) => m.runSupport(slot('support-slot'), me, db, engine), console.error);
+  const support = import('./support/controller.js').then((m) => (left ? null : m.runSupport(slot('support-slot'), me, db, engine)), console.error);
   // Looking back's way in and the memories of a year ago come after the first screen.
-  const lookback = import('./history/today.js').then((m) => m.runLookback(slot('lookback-slot'), me, db, engine), console.error);
+  const lookback = import('./history/today.js').then((m) => (left ? null : m.runLookback(slot('lookback-slot'), me, db, engine)), console.error);
   // The countdown to the next visit and the way into Rituals come after the first screen too.
-  const countdown = import('./rituals/today.js').then((m) => m.runCountdown(slot('countdown-slot'), me, db, engine), console.error);
+  const countdown = import('./rituals/today.js').then((m) => (left ? null : m.runCountdown(slot('countdown-slot'), me, db, engine)), console.error);
   // The daily question comes after the first screen, with its bank of questions.
-  const question = import('./questions/controller.js').then((m) => m.runQuestion(slot('question-slot'), me, db, engine)).catch(console.error);
+  const question = import('./questions/controller.js').then((m) => (left ? null : m.runQuestion(slot('question-slot'), me, db, engine))).catch(console.error);
   const sections = [
     runToday(slot('today-slot'), me, db, engine),
     runUs(slot('us-slot'), me, { signedOut, changed }),
@@ -141,7 +149,6 @@ async function enter(me) {
   ended?.showEnding(homeScreen(), db, me.user.time_zone).catch(console.error);
   engine.start();
   let stopLive = () => {};
-  let left = false;
   // The live channel loads beside the first sync: the first screen does not wait for it.
   import('./core/live.js')
     .then(({ startLive }) => {
@@ -163,10 +170,11 @@ async function enter(me) {
     engine.stop();
     stopStatus();
     stopRejections();
-    for (const section of sections) section.stop?.();
+    const stopping = sections.map((section) => section.stop?.());
     home.stop();
     showSyncStatus(null);
-    db.close();
+    // The database closes once every part has stopped.
+    Promise.allSettled(stopping).then(() => db.close());
   };
 }
 
@@ -217,6 +225,17 @@ function welcome(mode) {
         return start(true);
       }),
   });
+  view.querySelector('#forgot-password')?.addEventListener('click', () =>
+    import('./reset/view.js').then((m) => m.showForgot(view, () => welcome('signin')), trouble),
+  );
+}
+
+/** Tear the space down and show the lock screen; the space is built again on unlock. */
+function showLock() {
+  leave();
+  leave = () => {};
+  view.replaceChildren();
+  import('./lock/screen.js').then((m) => m.showLock(view, () => start()), trouble);
 }
 
 /**
@@ -254,6 +273,7 @@ function remember(key) {
   }
 }
 
+import('./lock/watch.js').then((m) => m.watchLock(showLock), console.error);
 takeJoinLink();
 watchInstall(offerInstall);
 if (needsIosInstallHint() && !recalls(IOS_HINT_DONE)) showIosHint(() => remember(IOS_HINT_DONE));

@@ -8,10 +8,11 @@ from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
-from server.accounts import service
+from server.accounts import deletion, service
 from server.accounts.devices import known_device
 from server.accounts.schemas import (
     ChangePasswordSchema,
+    DeleteAccountSchema,
     DeviceListSchema,
     LoginSchema,
     MeSchema,
@@ -182,3 +183,21 @@ def update_me(args):
     """Change my display name or time zone."""
     service.update_profile(current_user, args)
     return _me()
+
+
+@blp.route("/me", methods=["DELETE"])
+@limiter.limit(
+    lambda: current_app.config["LIMIT_LOGIN_PER_ACCOUNT"],
+    key_func=lambda: f"delete-account:{current_user.get_id()}",
+    exempt_when=lambda: not current_user.is_authenticated,
+    deduct_when=lambda response: response.status_code == 422,
+)
+@login_required
+@blp.arguments(DeleteAccountSchema)
+@blp.response(204)
+def delete_me(args):
+    """Delete my account: every session ends, the couple is unpaired, nothing of mine is kept."""
+    deletion.check_password(current_user, args["password"])
+    user_id = current_user.id
+    deletion.delete_account(user_id)
+    service.forget_session()

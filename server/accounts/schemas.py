@@ -40,6 +40,15 @@ class ChangePasswordSchema(BaseSchema):
     new_password = password_field
 
 
+class DeleteAccountSchema(BaseSchema):
+    password = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=PASSWORD_MAX),
+        load_only=True,
+        metadata={"description": "The account's password, asked again"},
+    )
+
+
 class ProfileSchema(BaseSchema):
     display_name = Text(min_length=1, max_length=80)
     time_zone = TimeZone()

@@ -150,6 +150,13 @@ def logout() -> None:
     session.clear()
 
 
+def forget_session() -> None:
+    """Clear this session without touching the account (gone already)."""
+    session.pop(push.DEVICE_KEY, None)
+    logout_user()
+    session.clear()
+
+
 def logout_everywhere(user: User) -> None:
     """End every session of the user, this one included."""
     current_store(current_app).delete_for_user(str(user.id))

@@ -50,10 +50,19 @@ export function runUs(slot, me, hooks) {
     },
   });
 
+  // The app lock's settings load after the first screen.
+  const lockSlot = /** @type {HTMLElement} */ (slot.querySelector('#lock-slot'));
+  import('../lock/settings.js').then((m) => m.showLockSettings(lockSlot), console.error);
+  // Deleting the account loads after the first screen too.
+  const deleting = import('../delete/card.js')
+    .then((m) => m.showDeleteAccount(/** @type {HTMLElement} */ (slot.querySelector('#delete-slot')), me, hooks))
+    .catch((error) => (console.error(error), null));
+
   return {
     update(next) {
       me = next;
       view.update(next);
+      deleting.then((card) => card?.update(next));
     },
   };
 }

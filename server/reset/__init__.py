@@ -1,0 +1,1 @@
+"""Forgot my password: a reset link by email (DESIGN §11)."""
