@@ -167,14 +167,14 @@ async function enter(me) {
   leave = () => {
     left = true;
     stopLive();
-    engine.stop();
+    const syncing = engine.stop();
     stopStatus();
     stopRejections();
     const stopping = sections.map((section) => section.stop?.());
     home.stop();
     showSyncStatus(null);
-    // The database closes once every part has stopped.
-    Promise.allSettled(stopping).then(() => db.close());
+    // The database closes once every part has stopped and a sync round in flight has finished.
+    Promise.allSettled([syncing, ...stopping]).then(() => db.close());
   };
 }
 

@@ -208,3 +208,31 @@ def test_the_lock_is_turned_off_with_the_passcode(phone):
     expect(marisol.locator("#partner-name")).to_have_text("Teodor")
     expect(marisol.locator("#lock-screen")).to_have_count(0)
     assert unexpected(mine) == [] and unexpected(theirs) == []
+
+
+def test_with_the_lock_on_a_notification_says_nothing_of_what_happened(phone, live_server):
+    from tests.browser.test_push import NOTIFICATIONS, deliver_push
+
+    mine, theirs, marisol, _ = paired(phone)
+    mine.grant_permissions(["notifications"])
+    worker_ready(marisol)
+    turn_on(marisol, "After 15 minutes")
+    deliver_push(mine, marisol, live_server, "Teodor checked in", "/#today")
+    shown = marisol.evaluate(NOTIFICATIONS)
+    assert [(n["title"], n["body"]) for n in shown] == [("Hearth", "Something new in Hearth")]
+    assert shown[0]["data"] == {"navigate": f"{live_server}/#today"}
+    marisol.evaluate(
+        "async () => (await navigator.serviceWorker.getRegistration()).getNotifications()"
+        ".then((all) => all.forEach((n) => n.close()))"
+    )
+
+    # Off again: the notification says who did what, as before.
+    card = marisol.locator("#lock-settings")
+    card.get_by_label("Your passcode, to turn the lock off").fill(PASSCODE)
+    card.get_by_role("button", name="Turn off the lock").click()
+    expect(card).to_contain_text("The lock is off")
+    marisol.wait_for_function("async () => !(await caches.has('hearth-lock'))", polling=100)
+    deliver_push(mine, marisol, live_server, "Teodor checked in", "/#today")
+    shown = marisol.evaluate(NOTIFICATIONS)
+    assert [n["title"] for n in shown] == ["Teodor checked in"]
+    assert unexpected(mine) == [] and unexpected(theirs) == []

@@ -1,5 +1,6 @@
 // @ts-check
 // The optimistic rules of the agreement mutations: what the server will most likely make of them.
+import { registerRules } from '../core/local-rules.js';
 
 /** @typedef {import('../core/db.js').StoredRecord} StoredRecord */
 /** @typedef {import('../core/db.js').Mutation} Mutation */
@@ -196,3 +197,5 @@ export function applyAgreement(record, mutation, me, now) {
   next.current_revision = currentRevision(next);
   return { ...next, updated_at: now, pending: true };
 }
+
+registerRules('agreement', applyAgreement);

@@ -33,7 +33,6 @@
  * @property {boolean} [pending] changed here and not yet confirmed by the server
  */
 
-import { applyAgreement } from '../agreements/rules.js';
 import { applyMemory } from '../memories/rules.js';
 import { applyPromise } from '../promises/rules.js';
 
@@ -82,11 +81,11 @@ export function checkinId(/** @type {string} */ spaceId, /** @type {string} */ a
 /** The rules of the other kinds, by the prefix of the mutation name. */
 const KIND_RULES = /** @type {Record<string, typeof applyMemory>} */ ({
   memory: applyMemory,
-  agreement: applyAgreement,
   promise: applyPromise,
 });
 /** Rules that load after the first screen, by prefix; the module registers itself. */
 const LATER = /** @type {Record<string, () => Promise<unknown>>} */ ({
+  agreement: () => import('../agreements/rules.js'),
   repair: () => import('../repairs/rules.js'),
   question: () => import('../questions/rules.js'),
   ritual: () => import('../rituals/rules.js'),

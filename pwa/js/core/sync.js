@@ -22,7 +22,7 @@ import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-s
  *   several mutations at once, with the photos they reference
  * @property {() => Promise<void>} sync
  * @property {() => void} start
- * @property {() => void} stop
+ * @property {() => Promise<void>} stop settles when a round in flight has finished with the database
  * @property {(listener: (status: SyncStatus) => void) => () => void} onStatus
  * @property {(listener: () => void) => () => void} onChange records or rejections changed
  * @property {() => Promise<import('./refusal-store.js').Refusal[]>} rejections refused changes, with their records as shown now
@@ -232,6 +232,8 @@ export async function createSync(db, getMe, hooks) {
       navigator.serviceWorker?.removeEventListener('message', onMessage);
       tabs?.close();
       tabs = null;
+      // A round in flight still reads and writes the database: whoever closes it waits for this.
+      return (running ?? Promise.resolve()).catch(() => {});
     },
     onStatus(listener) {
       statusListeners.add(listener);

@@ -27,9 +27,21 @@ export function readLock() {
   }
 }
 
+// The service worker cannot read localStorage: a cache of this name tells it a lock is set, and
+// its notifications then say nothing of what happened (sw/push.js).
+export const LOCK_FLAG = 'hearth-lock';
+
+/** Tell the service worker whether this phone has a lock. */
+function flagLock(/** @type {boolean} */ on) {
+  if (!('caches' in self)) return;
+  const done = on ? caches.open(LOCK_FLAG).then((cache) => cache.put('/lock-on', new Response('1'))) : caches.delete(LOCK_FLAG);
+  done.catch(console.error);
+}
+
 /** Store the settings (throws when storage is blocked: no lock is then claimed). */
 export function writeLock(/** @type {LockSettings} */ settings) {
   localStorage.setItem(KEY, JSON.stringify(settings));
+  flagLock(true);
 }
 
 /** Remove the lock from this phone. */
@@ -39,6 +51,7 @@ export function removeLock() {
   } catch {
     // Storage blocked: there was no lock stored either.
   }
+  flagLock(false);
 }
 
 /** Whether the text is an acceptable passcode: at least 6 digits. */

@@ -4,7 +4,11 @@ import * as api from '../core/api.js';
 import { getMeta, openDb } from '../core/db.js';
 import { applyPage, clientIdOf } from '../core/sync-store.js';
 // A worker cannot import() a module later: the rules that pages load after their first screen come now.
+import '../agreements/rules.js';
+import '../questions/rules.js';
 import '../repairs/rules.js';
+import '../rituals/rules.js';
+import '../weekly/rules.js';
 
 const PULL_LIMIT = 500;
 

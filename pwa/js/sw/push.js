@@ -48,7 +48,9 @@ function sameOrigin(/** @type {string | undefined} */ url) {
  * @returns {Promise<void>}
  */
 export async function onPush(worker, event) {
-  const note = notificationOf(event.data);
+  // With the app lock on, a notification says nothing of what happened (lock/store.js).
+  const locked = await caches.has('hearth-lock').catch(() => false);
+  const note = locked ? { ...notificationOf(event.data), ...FALLBACK } : notificationOf(event.data);
   const shown = worker.registration.showNotification(note.title ?? FALLBACK.title, {
     body: note.body,
     tag: note.tag,
