@@ -54,9 +54,16 @@ export async function showEnding(home, db, timeZone) {
     textContent: `${ending.name} ended the pairing on ${day.format(new Date(ending.at))}.`,
   });
   const ok = Object.assign(document.createElement('button'), { type: 'button', className: 'button small quiet', textContent: 'OK' });
+  // Gone once forgotten on the phone: a reload at once cannot bring it back.
   ok.addEventListener('click', () => {
-    box.remove();
-    setMeta(db, ENDING, null).catch(console.error);
+    ok.disabled = true;
+    setMeta(db, ENDING, null).then(
+      () => box.remove(),
+      (error) => {
+        ok.disabled = false;
+        console.error(error);
+      },
+    );
   });
   box.append(title, Object.assign(document.createElement('p'), { textContent: KEPT }), ok);
   home.prepend(box);
