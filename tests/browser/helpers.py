@@ -152,3 +152,19 @@ def make_promise(page, text: str, due: date | None = None) -> None:
 def promise_card(page, text: str):
     """The card of the promise with this text."""
     return page.locator(".promise", has_text=text)
+
+
+# How many changes wait in the signed-in phone's outbox.
+OUTBOX_COUNT = """async () => {
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open(`hearth-${localStorage.getItem('hearth.last-user')}`);
+    r.onsuccess = () => ok(r.result);
+    r.onerror = fail;
+  });
+  const n = await new Promise((ok) => {
+    const r = db.transaction('outbox').objectStore('outbox').count();
+    r.onsuccess = () => ok(r.result);
+  });
+  db.close();
+  return n;
+}"""

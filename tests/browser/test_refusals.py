@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    OUTBOX_COUNT,
     make_promise,
     open_section,
     paired_phones,
@@ -16,20 +17,6 @@ from tests.browser.helpers import (
 )
 from tests.browser.helpers import unexpected as unexpected_anywhere
 from tests.browser.test_agreements import amend, card_of, propose
-
-OUTBOX_EMPTY = """async () => {
-  const db = await new Promise((ok, fail) => {
-    const r = indexedDB.open(`hearth-${localStorage.getItem('hearth.last-user')}`);
-    r.onsuccess = () => ok(r.result);
-    r.onerror = fail;
-  });
-  const n = await new Promise((ok) => {
-    const r = db.transaction('outbox').objectStore('outbox').count();
-    r.onsuccess = () => ok(r.result);
-  });
-  db.close();
-  return n === 0;
-}"""
 
 SYNC_WAIT = 15_000
 NEW_WORDING = "No phones at the table, not even for the news."
@@ -42,7 +29,9 @@ def unexpected(context) -> list[str]:
 
 def all_sent(page) -> None:
     """Wait until the server has every change this phone has shown (its outbox is empty)."""
-    page.wait_for_function(OUTBOX_EMPTY, timeout=SYNC_WAIT, polling=100)
+    page.wait_for_function(
+        f"async () => (await ({OUTBOX_COUNT})()) === 0", timeout=SYNC_WAIT, polling=100
+    )
 
 
 def retire(page, agreement_id: str, reason: str) -> None:

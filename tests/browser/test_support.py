@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
+    OUTBOX_COUNT,
     open_section,
     pair,
     save_checkin,
@@ -18,6 +19,7 @@ from tests.browser.helpers import (
     user_id,
     worker_ready,
 )
+from tests.browser.test_refusals import all_sent
 
 SYNC_WAIT = 15_000
 HEADINGS = [
@@ -26,19 +28,6 @@ HEADINGS = [
     "Finding a therapist who works with trust",
 ]
 
-OUTBOX_COUNT = """async () => {
-  const db = await new Promise((ok, fail) => {
-    const r = indexedDB.open(`hearth-${localStorage.getItem('hearth.last-user')}`);
-    r.onsuccess = () => ok(r.result);
-    r.onerror = fail;
-  });
-  const n = await new Promise((ok) => {
-    const r = db.transaction('outbox').objectStore('outbox').count();
-    r.onsuccess = () => ok(r.result);
-  });
-  db.close();
-  return n;
-}"""
 
 # Another of Sam's devices writes check-ins for days gone by (the server takes any day up to
 # tomorrow); they reach this phone by its own pull. Days count back from today in Sam's time zone.
@@ -94,7 +83,7 @@ def settled(page) -> None:
     """Wait until the phone has nothing left to load or send: worker, sections, outbox, images."""
     worker_ready(page)
     expect(page.locator("dialog#support")).to_be_attached()
-    page.wait_for_function(OUTBOX_COUNT.replace("return n;", "return n === 0;"), polling=100)
+    all_sent(page)
     page.wait_for_function("[...document.images].every((img) => img.complete)")
 
 
