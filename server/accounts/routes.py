@@ -119,13 +119,18 @@ def logout_all(_args):
     service.logout_everywhere(current_user)
 
 
+def password_attempts(action: str):
+    """Limit wrong passwords given to a signed-in action, per account, as sign-ins are."""
+    return limiter.limit(
+        lambda: current_app.config["LIMIT_LOGIN_PER_ACCOUNT"],
+        key_func=lambda: f"{action}:{current_user.get_id()}",
+        exempt_when=lambda: not current_user.is_authenticated,
+        deduct_when=lambda response: response.status_code == 422,
+    )
+
+
 @blp.route("/auth/password", methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LIMIT_LOGIN_PER_ACCOUNT"],
-    key_func=lambda: f"password-change:{current_user.get_id()}",
-    exempt_when=lambda: not current_user.is_authenticated,
-    deduct_when=lambda response: response.status_code == 422,
-)
+@password_attempts("password-change")
 @login_required
 @blp.arguments(ChangePasswordSchema)
 @blp.response(204)
@@ -186,12 +191,7 @@ def update_me(args):
 
 
 @blp.route("/me", methods=["DELETE"])
-@limiter.limit(
-    lambda: current_app.config["LIMIT_LOGIN_PER_ACCOUNT"],
-    key_func=lambda: f"delete-account:{current_user.get_id()}",
-    exempt_when=lambda: not current_user.is_authenticated,
-    deduct_when=lambda response: response.status_code == 422,
-)
+@password_attempts("delete-account")
 @login_required
 @blp.arguments(DeleteAccountSchema)
 @blp.response(204)
