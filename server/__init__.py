@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import config as config_module
-from server import errors, security, web
+from server import errors, logs, security, web
 from server.db import configure_engine
 from server.extensions import compress, db, limiter, login_manager, migrate
 from server.schemas import ErrorSchema, HearthMarshmallowPlugin
@@ -52,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    logs.init_app(app)
     config_module.check_rate_limit_storage(app.config, app.logger)
 
     if app.config["TRUST_PROXY"]:
@@ -99,6 +98,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from server.accounts.routes import blp as accounts_blp
     from server.blobs.routes import blp as blobs_blp
+    from server.export.routes import blp as export_blp
+    from server.health.routes import blp as health_blp
     from server.live.routes import blp as live_blp
     from server.promises.routes import blp as promises_blp
     from server.push.routes import blp as push_blp
@@ -116,6 +117,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         blobs_blp,
         live_blp,
         reset_blp,
+        health_blp,
+        export_blp,
     ):
         api.register_blueprint(blueprint)
     api.spec.components.security_scheme(
@@ -149,4 +152,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     web.init_app(app)
+    from server import health
+
+    health.init_app(app)
+    from server import metrics
+
+    metrics.init_app(app)
     return app

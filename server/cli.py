@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -59,6 +61,84 @@ def init_app(app: Flask) -> None:
         delete_account(user.id)
         click.echo(f"deleted the account of {email}")
 
+    @app.cli.command("export-user")
+    @click.argument("email")
+    @click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True),
+        help="The ZIP to write (default: hearth-export-DATE.zip here). Never overwritten.",
+    )
+    def export_user(email: str, output: str | None) -> None:
+        """Write an account's export, as GET /api/export gives it, to a ZIP file."""
+        import os
+        from pathlib import Path
+
+        from sqlalchemy import select
+
+        from server.accounts.models import User
+        from server.accounts.service import email_key
+        from server.export import service as export
+        from server.extensions import db
+
+        user_id = db.session.scalar(select(User.id).where(User.email_key == email_key(email)))
+        if user_id is None:
+            raise click.ClickException(f"No account has the email {email}.")
+        prepared = export.prepare(user_id)
+        target = Path(output or prepared.file_name)
+        if target.exists():
+            raise click.ClickException(f"{target} exists already: name another file.")
+        partial = target.with_name(target.name + ".part")
+        written = 0
+        # Owner-only: the archive is as private as the account.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as out:
+                for part in export.write(prepared):
+                    out.write(part)
+                    written += len(part)
+            partial.rename(target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        click.echo(
+            f"wrote {target}: {prepared.records} records, {len(prepared.photos)} photos, "
+            f"{written} bytes"
+        )
+
+    @app.cli.command("backup")
+    @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+    def backup(directory: Path) -> None:
+        """Copy the database and the photos into a new folder, while the app serves."""
+        from server.backup import service
+
+        try:
+            report = service.backup(directory)
+        except service.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(service.describe_backup(report))
+
+    @app.cli.command("restore")
+    @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that holds accounts.")
+    def restore(directory: Path, force: bool) -> None:
+        """Put a backup in place of the configured database and photos (stop the app first)."""
+        from server.backup import service
+
+        try:
+            report = service.restore(directory, force=force)
+        except service.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(service.describe_restore(report))
+
+    @app.cli.command("reset-sync")
+    def reset_sync() -> None:
+        """Make every device replace its copy at its next sync (after a restore by other means)."""
+        from server.backup import service
+
+        service.start_epoch(None, None)
+        click.echo("every device takes a fresh copy at its next sync")
+
     @app.cli.command("push-key")
     @click.option("--rotate", is_flag=True, help="Replace the key pair (devices subscribe again).")
     def push_key(rotate: bool) -> None:
@@ -92,7 +172,8 @@ def init_app(app: Flask) -> None:
         count = workers or app.config["PUSH_WORKERS"]
         click.echo(f"push worker: {count} threads on the {app.config['PUSH_QUEUE']} queue")
         # Poll an idle SQLite queue at least every second (Redis blocks instead of polling).
+        # Periodic tasks (the ritual reminders' round, every minute) run here too.
         consumer = queue.huey.create_consumer(
-            workers=count, worker_type="thread", periodic=False, max_delay=1.0
+            workers=count, worker_type="thread", periodic=True, max_delay=1.0
         )
         consumer.run()

@@ -64,6 +64,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PUBLIC_URL": public_url,
         "TRUST_PROXY": int(env("TRUST_PROXY", "0")),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO").strip().upper(),
+        # json or text; empty: JSON in production, text elsewhere (server/logs.py).
+        "LOG_FORMAT": env("LOG_FORMAT", "").strip().lower(),
+        # GET /metrics answers only `Authorization: Bearer <this>`; empty: 404 to everyone.
+        "METRICS_TOKEN": env("METRICS_TOKEN", "").strip(),
         "VAPID_PRIVATE_KEY": env("VAPID_PRIVATE_KEY", "").strip(),
         "VAPID_KEY_FILE": env("VAPID_KEY_FILE", "").strip()
         or str(instance_path / "vapid_private.pem"),
@@ -78,6 +82,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Photos (DESIGN §6).
         "BLOB_STORAGE": env("BLOB_STORAGE", "").strip() or "local",
         "BLOB_DIR": env("BLOB_DIR", "").strip() or str(instance_path / "blobs"),
+        # BLOB_STORAGE=s3: credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID, ...).
+        "S3_BUCKET": env("S3_BUCKET", "").strip(),
+        "S3_ENDPOINT_URL": env("S3_ENDPOINT_URL", "").strip(),
+        "S3_REGION": env("S3_REGION", "").strip(),
+        "S3_PREFIX": env("S3_PREFIX", "").strip(),
         "BLOB_MAX_BYTES": int(env("BLOB_MAX_MB", "20")) * 1024 * 1024,
         # 25 takes the 24 MP (5712 x 4284) photos of recent phones; the app sends at most 4.2.
         "BLOB_MAX_PIXELS": int(env("BLOB_MAX_MEGAPIXELS", "25")) * 1_000_000,
@@ -149,6 +158,8 @@ DEFAULTS: dict[str, Any] = {
     "LIMIT_RESET_PER_IP": "10 per hour",
     "LIMIT_RESET_PER_EMAIL": "3 per hour",
     "LIMIT_RESET_CONFIRM_PER_IP": "30 per hour",
+    # An export reads every record and photo: a few a day is plenty.
+    "LIMIT_EXPORT_PER_USER": "10 per hour",
     "SMTP_TIMEOUT_SECONDS": 30,
     # argon2id parameters (RFC 9106 low-memory profile); tests use cheaper ones.
     "ARGON2_TIME_COST": 3,

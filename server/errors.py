@@ -104,6 +104,12 @@ def validation_error(messages: Any) -> ApiError:
     return ApiError(422, "invalid", "Some fields are not valid.", fields=fields)
 
 
+def _where() -> str:
+    """Name the request by method and URL rule: its path can hold an invite code."""
+    rule = request.url_rule
+    return f"{request.method} {rule.rule if rule is not None else '(no route)'}"
+
+
 def _wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
@@ -126,7 +132,7 @@ def register_error_handlers(app: Flask) -> None:
         # Another request held a lock too long: the transaction that waited wrote nothing. A
         # view that committed before saving the session failed is told so too; a retried push
         # skips what it applied.
-        log.warning("database lock not had in time on %s %s", request.method, request.path)
+        log.warning("database lock not had in time on %s", _where())
         return error_response(
             503, "busy", "The server is busy. Try again.", headers={"Retry-After": "1"}
         )
@@ -166,5 +172,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         db.session.rollback()
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s", _where())
         return error_response(500, "internal", "Something went wrong on our side.")

@@ -12,6 +12,8 @@ import os
 import signal
 import threading
 
+from server.logs import gunicorn_logconfig, wants_json
+
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("LIVE_MAX_STREAMS", "1000")) + 100
@@ -20,6 +22,13 @@ timeout = 30
 # Streams are ended at once when a worker stops (below): the rest is uploads in progress.
 graceful_timeout = 10
 keepalive = 30
+# The app writes one access line per request itself, naming the URL rule: gunicorn's own
+# would carry the path and query, where an invite code can be. Should an operator turn it
+# on (--access-logfile), it leaves them out.
+accesslog = None
+access_log_format = '%(h)s %(t)s "%(m)s" %(s)s %(B)s %(M)sms'
+if wants_json(os.environ.get("HEARTH_ENV", ""), os.environ.get("LOG_FORMAT", "")):
+    logconfig_dict = gunicorn_logconfig()
 
 
 def post_worker_init(worker) -> None:
@@ -36,3 +45,15 @@ def post_worker_init(worker) -> None:
             previous(signum, frame)
 
     signal.signal(signal.SIGTERM, stop)
+
+
+def pre_request(worker, req) -> None:
+    """Log nothing before a request (gunicorn's default logs its path at debug level)."""
+
+
+def child_exit(server, worker) -> None:
+    """Let a dead worker's gauges go from the multi-process metrics (PROMETHEUS_MULTIPROC_DIR)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

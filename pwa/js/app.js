@@ -2,7 +2,7 @@
 // Start-up: decide which screen to show and wire the views to the server.
 import * as api from './core/api.js';
 import { runToday } from './checkins/controller.js';
-import { cachedMe, forgetUser, getMeta, openDb, rememberUser, setMeta } from './core/db.js';
+import { cachedMe, forgetUser, getMeta, openDb, outboxSize, rememberUser, setMeta } from './core/db.js';
 import { pendingCode, takeJoinLink } from './pairing/join-link.js';
 import { runHome } from './pairing/controller.js';
 import { lazySections } from './shell/sections.js';
@@ -133,7 +133,7 @@ async function enter(me) {
   const question = import('./questions/controller.js').then((m) => (left ? null : m.runQuestion(slot('question-slot'), me, db, engine))).catch(console.error);
   const sections = [
     runToday(slot('today-slot'), me, db, engine),
-    runUs(slot('us-slot'), me, { signedOut, changed }),
+    runUs(slot('us-slot'), me, { signedOut, changed, waiting: () => outboxSize(db), sync: () => engine.sync() }),
     lazy,
     { update: (/** @type {api.Me} */ next) => support.then((s) => s?.update(next)), stop: () => support.then((s) => s?.stop()) },
     { update: (/** @type {api.Me} */ next) => question.then((s) => s?.update(next)), stop: () => question.then((s) => s?.stop()) },

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from server.accounts.models import User
 from server.blobs import images
 from server.blobs.models import Blob, BlobUpload
-from server.blobs.storage import current_storage
+from server.blobs.storage import StorageUnavailable, current_storage
 from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
@@ -35,6 +35,8 @@ VARIANTS = (ORIGINAL, THUMB)
 DECODE_SLOTS = "hearth_blob_decodes"
 # A decode takes a second or two at most: by then a slot is likely free.
 BUSY_RETRY_AFTER_SECONDS = 2
+# The photo store did not answer, after its own retries: give it a little longer.
+STORE_RETRY_AFTER_SECONDS = 5
 
 
 def is_hash(value: str) -> bool:
@@ -66,6 +68,16 @@ def decode_slots() -> images.DecodeSlots:
         # Two first requests at once still share one set: setdefault keeps the first.
         slots = current_app.extensions.setdefault(DECODE_SLOTS, made)
     return slots
+
+
+def _store_unavailable(error: StorageUnavailable) -> ApiError:
+    log.error("%s", error)
+    return ApiError(
+        503,
+        "unavailable",
+        "Photos cannot be reached just now. Try again in a moment.",
+        headers={"Retry-After": str(STORE_RETRY_AFTER_SECONDS)},
+    )
 
 
 def _key(hash_: str, token: str, variant: str, content_type: str) -> str:
@@ -215,6 +227,9 @@ def upload(user_id: uuid.UUID, hash_: str, data: bytes, content_type: str) -> tu
         if found is None:  # pragma: no cover - it was just there
             raise ApiError(503, "unavailable", "Try again in a moment.") from None
         return found, False
+    except StorageUnavailable as error:
+        # Deleting would wait for the store again; the cleanup's sweep removes a file it kept.
+        raise _store_unavailable(error) from None
     except BaseException:
         _forget_files(keys.values())
         raise
@@ -291,6 +306,8 @@ def read(blob: Blob, variant: str) -> bytes:
     except KeyError:
         log.error("photo %s has no file %s", blob.hash, key)
         raise ApiError(404, "not_found", "Nothing here.") from None
+    except StorageUnavailable as error:
+        raise _store_unavailable(error) from None
 
 
 @dataclass

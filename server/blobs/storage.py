@@ -1,8 +1,9 @@
 """Where photo files live: a small interface, local disk by default.
 
-BLOB_STORAGE names the class: `local`, or an import path `package.module:Class`
-for another store (an object store, say). A class is built with the app's
-configuration and must offer the methods of `Storage`.
+BLOB_STORAGE names the class: `local`, `s3` (an S3-compatible object store,
+server/blobs/s3.py), or an import path `package.module:Class` for another store.
+A class is built with the app's configuration and must offer the methods of
+`Storage`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class Storage(Protocol):
 
     def listing(self) -> Iterator[tuple[str, datetime]]:
         """Yield every key with the time it was written (to find stray files)."""
+
+
+class StorageUnavailable(RuntimeError):
+    """The store did not answer in time or said it is overloaded: worth trying again later."""
 
 
 def check_key(key: str) -> str:
@@ -97,6 +102,17 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def ready(self) -> bool:
+        """Tell whether photos can be stored: the folder exists (or is made) and takes a file."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            # Nameless where the system allows it, removed at once elsewhere: nothing is left.
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError:
+            return False
+        return True
+
     def size(self, key: str) -> int:
         try:
             return self._path(key).stat().st_size
@@ -116,17 +132,20 @@ class LocalStorage:
             yield path.relative_to(self.root).as_posix(), written
 
 
-BUILT_IN = {"local": LocalStorage}
+# Classes by name; an import path is imported only when named (boto3 only for `s3`).
+BUILT_IN: dict[str, type | str] = {"local": LocalStorage, "s3": "server.blobs.s3:S3Storage"}
 
 
 def make_storage(config: Mapping[str, Any]) -> Storage:
     """Build the storage that BLOB_STORAGE names."""
     name = config["BLOB_STORAGE"]
-    cls = BUILT_IN.get(name)
-    if cls is None:
-        module_name, _, attribute = name.partition(":")
+    cls = BUILT_IN.get(name, name)
+    if isinstance(cls, str):
+        module_name, _, attribute = cls.partition(":")
         if not attribute:
-            raise RuntimeError(f"BLOB_STORAGE must be 'local' or 'module:Class', not {name!r}")
+            raise RuntimeError(
+                f"BLOB_STORAGE must be 'local', 's3' or 'module:Class', not {name!r}"
+            )
         cls = getattr(importlib.import_module(module_name), attribute)
     return cls(config)
 

@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.metrics import instruments as metrics
+
 POKE, BYE, CHECK = "poke", "bye", "check"
 EVERYONE = "*"
 
@@ -65,14 +67,18 @@ class Hub:
     def attach(self, listener: Listener) -> None:
         """Start giving events to a listener."""
         with self._lock:
-            self._by_user.setdefault(listener.user_id, set()).add(listener)
+            listeners = self._by_user.setdefault(listener.user_id, set())
+            if listener not in listeners:
+                listeners.add(listener)
+                metrics.stream_opened()
 
     def detach(self, listener: Listener) -> None:
         """Stop giving events to a listener."""
         with self._lock:
             listeners = self._by_user.get(listener.user_id)
-            if listeners is not None:
+            if listeners is not None and listener in listeners:
                 listeners.discard(listener)
+                metrics.stream_closed()
                 if not listeners:
                     del self._by_user[listener.user_id]
 

@@ -14,6 +14,7 @@ from flask import Flask
 from pywebpush import WebPusher, WebPushException
 
 from server.db import utcnow
+from server.metrics import instruments as metrics
 from server.push import guard, keys
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,14 @@ class Sender:
         self, endpoint: str, p256dh: str, auth: str, payload: dict, topic: str, urgency: str
     ) -> Outcome:
         """Post one message; say whether it was taken, the endpoint is gone, or to try again."""
+        outcome = self._post(endpoint, p256dh, auth, payload, topic, urgency)
+        metrics.observe_push_send(outcome.status)
+        return outcome
+
+    def _post(
+        self, endpoint: str, p256dh: str, auth: str, payload: dict, topic: str, urgency: str
+    ) -> Outcome:
+        """Check the endpoint, encrypt the message and post it; return what came of it."""
         try:
             # Kept before today's rules, or before PUSH_ALLOWED_HOSTS changed: checked again.
             guard.check_endpoint(endpoint, self.policy)

@@ -21,6 +21,8 @@ class Cookie:
     # While a reset snapshot is being paged: the space version it started at.
     baseline: int | None = None
     schema: int = SCHEMA_VERSION
+    # The instance's restore epoch (server/backup/models.py); 0 until its first restore.
+    epoch: int = 0
 
 
 def _serializer() -> URLSafeSerializer:
@@ -36,6 +38,8 @@ def encode(cookie: Cookie) -> str:
             str(cookie.after_id) if cookie.after_id else "",
             cookie.baseline,
             cookie.schema,
+            # Left out at 0, so a never-restored instance's cookies stay as they always were.
+            *([cookie.epoch] if cookie.epoch else []),
         ]
     )
 
@@ -45,13 +49,15 @@ def decode(text: str | None) -> Cookie | None:
     if not text:
         return None
     try:
-        space, version, after, baseline, schema = _serializer().loads(text)
+        space, version, after, baseline, schema, *rest = _serializer().loads(text)
+        (epoch,) = rest or (0,)
         return Cookie(
             space_id=uuid.UUID(space),
             version=int(version),
             after_id=uuid.UUID(after) if after else None,
             baseline=int(baseline) if baseline is not None else None,
             schema=int(schema),
+            epoch=int(epoch),
         )
     except (BadSignature, ValueError, TypeError):
         return None

@@ -17,9 +17,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import aliased
 
 from server.accounts.models import User
+from server.backup.models import current_epoch, restored_since
 from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
+from server.metrics import instruments as metrics
 from server.spaces.models import Space, unpairing
 from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
@@ -137,7 +139,13 @@ def _push_once(user_id: uuid.UUID, client_id: str, mutations: list[dict]) -> dic
         if version is None:
             raise Retry()  # the space was replaced by a pairing or unpairing meanwhile
         space = user.space
+        seen = client.last_seen_at if client else None
         client = client or _new_client(user.id, client_id)
+        first = next((m["id"] for m in mutations if m["id"] > client.last_mutation_id), None)
+        if first is not None and first != client.last_mutation_id + 1 and restored_since(seen):
+            # A restore took this counter back to the backup's; the device dropped the
+            # mutations acknowledged since, so its next one is no gap (README, Backups).
+            client.last_mutation_id = first - 1
         # The space is locked from here to the commit (on SQLite, the whole database):
         # past the budget, the client sends the rest in its next request.
         deadline = time.monotonic() + current_app.config["SYNC_PUSH_BUDGET_MS"] / 1000
@@ -187,11 +195,20 @@ def _after_commit(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Change]
 
 def push(user_id: uuid.UUID, client_id: str, schema_version: int, mutations: list[dict]) -> dict:
     """Apply a client's mutations in order, each at most once."""
-    if schema_version != cookies.SCHEMA_VERSION:
-        raise ApiError(
-            409, "schema_mismatch", "This version of the app is out of date: reload it to update."
-        )
-    return with_retries(lambda: _push_once(user_id, client_id, mutations))
+    started = time.perf_counter()
+    try:
+        if schema_version != cookies.SCHEMA_VERSION:
+            raise ApiError(
+                409,
+                "schema_mismatch",
+                "This version of the app is out of date: reload it to update.",
+            )
+        answer = with_retries(lambda: _push_once(user_id, client_id, mutations))
+    except ApiError as error:
+        metrics.observe_push_failure(error.code, time.perf_counter() - started)
+        raise
+    metrics.observe_push(mutations, answer, time.perf_counter() - started)
+    return answer
 
 
 def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
@@ -210,6 +227,7 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
                 partner.id.label("partner_id"),
                 partner.display_name.label("partner_name"),
                 partner.time_zone.label("partner_time_zone"),
+                current_epoch().label("epoch"),
             )
             .join(User, User.space_id == Space.id)
             .outerjoin(partner, and_(partner.space_id == Space.id, partner.id != User.id))
@@ -229,9 +247,10 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
             or cookie.space_id != space.id
             or cookie.schema != cookies.SCHEMA_VERSION
             or (cookie.baseline is None and cookie.version < space.purged_version)
+            or cookie.epoch != (space.epoch or 0)  # a cookie from before a restore
         )
         if reset:
-            cookie = cookies.Cookie(space.id, 0, None, baseline=space.version)
+            cookie = cookies.Cookie(space.id, 0, None, space.version, epoch=space.epoch or 0)
         assert cookie is not None
         visible = or_(Record.author_id == user_id, Record.visibility == SHARED)
         if cookie.baseline is None:
@@ -270,9 +289,11 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
                 )
         if has_more:
             last = rows[-1]
-            next_cookie = cookies.Cookie(space.id, last.version, last.id, cookie.baseline)
+            next_cookie = cookies.Cookie(
+                space.id, last.version, last.id, cookie.baseline, epoch=cookie.epoch
+            )
         else:
-            next_cookie = cookies.Cookie(space.id, space.version, None)
+            next_cookie = cookies.Cookie(space.id, space.version, None, epoch=cookie.epoch)
         return {
             "cookie": cookies.encode(next_cookie),
             "last_mutation_id": owner_and_last.last_mutation_id if owner_and_last else 0,
@@ -296,4 +317,11 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
 
 def pull(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
     """Return what changed for this user since the cookie (or a snapshot, with reset)."""
-    return with_retries(lambda: _pull_once(user_id, client_id, cookie_text, limit))
+    started = time.perf_counter()
+    try:
+        answer = with_retries(lambda: _pull_once(user_id, client_id, cookie_text, limit))
+    except ApiError as error:
+        metrics.observe_pull_failure(error.code, time.perf_counter() - started)
+        raise
+    metrics.observe_pull(answer, time.perf_counter() - started)
+    return answer

@@ -15,7 +15,16 @@ from server.memories.models import PhotoRef
 from server.memories.service import photo_refs_of
 from server.sync import maintenance
 from server.sync.models import Record
-from tests.blobs.conftest import add_memory, mutate, photo, put, row_counts, sha, stored_files
+from tests.blobs.conftest import (
+    add_memory,
+    both_stores,
+    mutate,
+    photo,
+    put,
+    row_counts,
+    sha,
+    stored_files,
+)
 from tests.sync.client import SyncTestClient
 
 # Only the service worker's photo cache, which sign-out empties, may keep a photo.
@@ -26,6 +35,7 @@ def status(user, hash_: str, variant: str = "") -> int:
     return user.client.get(f"/api/blobs/{hash_}{variant}").status_code
 
 
+@both_stores
 def test_the_uploader_reads_a_photo_back_before_any_memory_holds_it(make_couple):
     alex, sam = make_couple()
     data = photo()
@@ -36,6 +46,7 @@ def test_the_uploader_reads_a_photo_back_before_any_memory_holds_it(make_couple)
     assert status(sam, sha(data)) == 404  # not in any memory yet
 
 
+@both_stores
 def test_both_partners_see_a_shared_memorys_photo_and_strangers_do_not(make_couple, make_user):
     alex, sam = make_couple()
     stranger = make_user()
@@ -53,6 +64,7 @@ def test_both_partners_see_a_shared_memorys_photo_and_strangers_do_not(make_coup
         assert response.json["error"]["code"] == "not_found"
 
 
+@both_stores
 def test_a_private_memorys_photo_is_its_authors_alone_until_shared(make_couple):
     alex, sam = make_couple()
     data = photo()
@@ -239,6 +251,7 @@ def test_a_solo_memorys_photo_stays_its_authors_after_pairing_until_shared(app, 
     assert_index_follows_the_memories(app)
 
 
+@both_stores
 def test_photos_stay_out_of_http_caches_and_still_answer_304s(make_couple, make_user):
     alex, sam = make_couple()
     data = photo()
@@ -301,17 +314,18 @@ def test_reading_needs_a_session(new_client, make_user):
     assert response.json["error"]["code"] == "unauthorized"
 
 
-def test_a_stranger_cannot_claim_a_photo_by_its_hash(app, make_couple, make_user, blob_dir):
+@both_stores
+def test_a_stranger_cannot_claim_a_photo_by_its_hash(app, make_couple, make_user):
     alex, _ = make_couple()
     stranger = make_user()
     data = photo()
     put(alex, data)
     add_memory(alex, sha(data))
-    before = (stored_files(blob_dir), row_counts(app))
+    before = (stored_files(app), row_counts(app))
 
     claim = put(stranger, photo(seed=9), hash_=sha(data))
 
     assert claim.status_code == 422
     assert claim.json["error"]["code"] == "hash_mismatch"
-    assert (stored_files(blob_dir), row_counts(app)) == before
+    assert (stored_files(app), row_counts(app)) == before
     assert status(stranger, sha(data)) == 404

@@ -35,7 +35,7 @@ def hold_every_slot(app, stack: ExitStack) -> None:
     ],
 )
 def test_an_image_over_the_pixel_limit_is_refused_from_its_header_alone(
-    app, make_user, blob_dir, monkeypatch, fmt, content_type, mode
+    app, make_user, monkeypatch, fmt, content_type, mode
 ):
     app.config.update(BLOB_MAX_PIXELS=1_000_000, BLOB_DECODE_WAIT_SECONDS=5)
     alex = make_user()
@@ -53,7 +53,7 @@ def test_an_image_over_the_pixel_limit_is_refused_from_its_header_alone(
 
     assert response.status_code == 422, response.json
     assert response.json["error"]["code"] == "too_many_pixels"
-    assert stored_files(blob_dir) == [] and row_counts(app) == (0, 0)
+    assert stored_files(app) == [] and row_counts(app) == (0, 0)
 
 
 def test_webp_and_transparent_images_may_have_a_quarter_of_the_pixels(app, make_user):
@@ -74,7 +74,7 @@ def test_webp_and_transparent_images_may_have_a_quarter_of_the_pixels(app, make_
 
 
 def test_no_more_decodes_run_at_once_than_the_setting_and_a_long_wait_gets_503(
-    app, make_user, blob_dir, monkeypatch
+    app, make_user, monkeypatch
 ):
     app.config.update(BLOB_DECODES_AT_ONCE=2, BLOB_DECODE_WAIT_SECONDS=0.5)
     users = [make_user() for _ in range(5)]
@@ -126,16 +126,14 @@ def test_no_more_decodes_run_at_once_than_the_setting_and_a_long_wait_gets_503(
         assert response.json["error"]["code"] == "busy"
         assert int(response.headers["Retry-After"]) > 0
     assert [response.status_code for _, response in done] == [201, 201]
-    assert len(stored_files(blob_dir)) == 4  # two renditions of each decoded photo
+    assert len(stored_files(app)) == 4  # two renditions of each decoded photo
     # Sent again once the server is free, a refused photo is stored.
     data, _ = busy[0]
     owner = users[photos.index(data)]
     assert put(owner, data).status_code == 201
 
 
-def test_uploads_are_limited_per_user_and_a_stored_photo_again_does_not_count(
-    app, make_user, blob_dir
-):
+def test_uploads_are_limited_per_user_and_a_stored_photo_again_does_not_count(app, make_user):
     app.config["LIMIT_BLOB_UPLOAD_PER_USER"] = "2 per minute"
     alex, sam = make_user(), make_user()
     first, second, third = (photo(width=400, height=300, seed=n) for n in (1, 2, 3))

@@ -17,10 +17,21 @@ from server.blobs.models import BlobUpload
 from server.blobs.service import space_usage
 from server.db import utcnow
 from server.extensions import db
-from tests.blobs.conftest import add_memory, mutate, photo, put, row_counts, sha, stored_files
+from tests.blobs.conftest import (
+    add_memory,
+    both_stores,
+    mutate,
+    photo,
+    put,
+    row_counts,
+    sha,
+    stored_bytes,
+    stored_files,
+)
 
 
-def test_a_photo_with_gps_comes_out_without_any_metadata(app, make_user, blob_dir):
+@both_stores
+def test_a_photo_with_gps_comes_out_without_any_metadata(app, make_user):
     alex = make_user()
     data = photo(gps=True)
     assert (
@@ -32,12 +43,12 @@ def test_a_photo_with_gps_comes_out_without_any_metadata(app, make_user, blob_di
     assert response.status_code == 201, response.json
     assert response.json["hash"] == sha(data)
     assert (response.json["width"], response.json["height"]) == (1600, 1200)
-    files = stored_files(blob_dir)
-    assert len(files) == 2
-    for path in files:
-        raw = path.read_bytes()
+    keys = stored_files(app)
+    assert len(keys) == 2
+    for key in keys:
+        raw = stored_bytes(app, key)
         assert b"Exif" not in raw and b"PhoneMaker" not in raw and b"secret place" not in raw
-        with Image.open(path) as stored:
+        with Image.open(io.BytesIO(raw)) as stored:
             assert not stored.getexif()
             assert not {"exif", "xmp", "comment", "icc_profile"} & set(stored.info)
     for variant in ("", "/thumb"):
@@ -83,6 +94,7 @@ def test_the_thumbnail_is_400_pixels_on_its_longest_side(make_user):
         ("HEIF", "image/heic", "RGB", "image/jpeg"),
     ],
 )
+@both_stores
 def test_png_webp_and_heic_are_accepted(make_user, fmt, content_type, mode, served_type):
     alex = make_user()
     data = photo(width=640, height=480, fmt=fmt, mode=mode)
@@ -96,7 +108,8 @@ def test_png_webp_and_heic_are_accepted(make_user, fmt, content_type, mode, serv
     assert Image.open(io.BytesIO(served.data)).size == (640, 480)
 
 
-def test_the_same_photo_twice_is_stored_once(app, make_user, blob_dir):
+@both_stores
+def test_the_same_photo_twice_is_stored_once(app, make_user):
     alex = make_user()
     sam = make_user()
     data = photo()
@@ -108,7 +121,7 @@ def test_the_same_photo_twice_is_stored_once(app, make_user, blob_dir):
     assert first.status_code == 201
     assert again.status_code == 200 and again.json == first.json
     assert by_someone_else.status_code == 200
-    assert len(stored_files(blob_dir)) == 2
+    assert len(stored_files(app)) == 2
     assert row_counts(app) == (1, 2)
 
 
@@ -147,9 +160,7 @@ BAD_UPLOADS = [
     ("make", "status", "code"),
     [pytest.param(m, s, c, id=name) for name, m, s, c in BAD_UPLOADS],
 )
-def test_bad_uploads_get_a_clear_error_and_store_nothing(
-    app, make_user, blob_dir, make, status, code
-):
+def test_bad_uploads_get_a_clear_error_and_store_nothing(app, make_user, make, status, code):
     alex = make_user()
     data, hash_, content_type = make()
 
@@ -158,11 +169,11 @@ def test_bad_uploads_get_a_clear_error_and_store_nothing(
     assert response.status_code == status, response.json
     assert response.json["error"]["code"] == code
     assert response.json["error"]["message"]
-    assert stored_files(blob_dir) == []
+    assert stored_files(app) == []
     assert row_counts(app) == (0, 0)
 
 
-def test_a_file_over_the_size_limit_is_refused_with_413(app, make_user, blob_dir):
+def test_a_file_over_the_size_limit_is_refused_with_413(app, make_user):
     app.config["BLOB_MAX_BYTES"] = 100_000
     alex = make_user()
     data = photo(width=1000, height=1000, noisy=True)
@@ -181,7 +192,7 @@ def test_a_file_over_the_size_limit_is_refused_with_413(app, make_user, blob_dir
     for answer in (response, chunked):
         assert answer.status_code == 413, answer.json
         assert answer.json["error"]["code"] == "too_large"
-    assert stored_files(blob_dir) == [] and row_counts(app) == (0, 0)
+    assert stored_files(app) == [] and row_counts(app) == (0, 0)
 
 
 def test_photos_may_be_larger_than_json_bodies(make_user):
@@ -194,7 +205,7 @@ def test_photos_may_be_larger_than_json_bodies(make_user):
     assert response.status_code == 201
 
 
-def test_an_image_over_the_pixel_limit_is_refused_with_422(app, make_user, blob_dir):
+def test_an_image_over_the_pixel_limit_is_refused_with_422(app, make_user):
     app.config["BLOB_MAX_PIXELS"] = 1_000_000
     alex = make_user()
 
@@ -203,10 +214,10 @@ def test_an_image_over_the_pixel_limit_is_refused_with_422(app, make_user, blob_
     assert response.status_code == 422
     assert response.json["error"]["code"] == "too_many_pixels"
     assert "1,000,000" in response.json["error"]["message"]
-    assert stored_files(blob_dir) == [] and row_counts(app) == (0, 0)
+    assert stored_files(app) == [] and row_counts(app) == (0, 0)
 
 
-def test_uploads_need_a_session_and_the_csrf_header(app, make_user, new_client, blob_dir):
+def test_uploads_need_a_session_and_the_csrf_header(app, make_user, new_client):
     data = photo()
     stranger = new_client()
     anonymous = stranger.request(
@@ -219,10 +230,11 @@ def test_uploads_need_a_session_and_the_csrf_header(app, make_user, new_client, 
 
     assert anonymous.status_code == 401
     assert no_header.status_code == 403 and no_header.json["error"]["code"] == "csrf"
-    assert stored_files(blob_dir) == [] and row_counts(app) == (0, 0)
+    assert stored_files(app) == [] and row_counts(app) == (0, 0)
 
 
-def test_the_space_quota_counts_both_partners_photos(app, make_couple, make_user, blob_dir):
+@both_stores
+def test_the_space_quota_counts_both_partners_photos(app, make_couple, make_user):
     alex, sam = make_couple()
     first = photo(seed=1)
     response = put(alex, first)
@@ -237,7 +249,7 @@ def test_the_space_quota_counts_both_partners_photos(app, make_couple, make_user
     assert "MB" in over.json["error"]["message"]
     assert same_again.status_code == 200  # counted once for the space
     assert elsewhere.status_code == 201  # another space has its own quota
-    assert len(stored_files(blob_dir)) == 4
+    assert len(stored_files(app)) == 4
     assert row_counts(app) == (2, 3)
 
 
@@ -255,6 +267,7 @@ def usage(app, user) -> int:
         return space_usage(db.session.get(User, uuid.UUID(user.id)).space_id)
 
 
+@both_stores
 def test_a_photo_removed_from_every_memory_frees_its_space(app, make_couple):
     alex, sam = make_couple()
     first = photo(seed=1)

@@ -55,11 +55,13 @@ def phone(browser, live_server):
 
     def open_phone(**options):
         context = browser.new_context(
-            base_url=live_server,
-            viewport={"width": 390, "height": 844},
-            is_mobile=True,
-            has_touch=True,
-            **options,
+            **{
+                "base_url": live_server,
+                "viewport": {"width": 390, "height": 844},
+                "is_mobile": True,
+                "has_touch": True,
+                **options,
+            }
         )
         context.problems = []  # console errors and CSP violations seen on its pages
 

@@ -236,3 +236,53 @@ def test_with_the_lock_on_a_notification_says_nothing_of_what_happened(phone, li
     shown = marisol.evaluate(NOTIFICATIONS)
     assert [n["title"] for n in shown] == ["Teodor checked in"]
     assert unexpected(mine) == [] and unexpected(theirs) == []
+
+
+def test_the_phones_own_screen_lock_opens_it_and_a_refusal_keeps_it_locked(phone, live_server):
+    # WebAuthn needs a domain, not an IP address: the same server by the name localhost.
+    mine = phone(base_url=live_server.replace("127.0.0.1", "localhost"))
+    page = mine.new_page()
+    # A phone with a fingerprint reader or screen lock (Chromium's virtual authenticator).
+    cdp = mine.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    authenticator = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )["authenticatorId"]
+    sign_up(page, "ines@example.test", "Inês")
+    save_checkin(page, NOTE, private=True)
+    turn_on(page, "After 15 minutes")
+    card = page.locator("#lock-settings")
+    card.get_by_role("button", name="Also unlock with this phone's screen lock").click()
+    expect(card).to_contain_text("This phone's screen lock opens Hearth too.")
+    assert (
+        len(cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"])
+        == 1
+    )
+
+    page.reload()
+    expect(page.locator("#lock-screen")).to_be_visible()
+    assert NOTE not in page.content()
+    page.get_by_role("button", name="Use this phone's screen lock").click()
+    expect(page.locator("#my-checkin")).to_contain_text(NOTE)
+
+    # The phone says no (a wrong fingerprint): still locked, and the passcode still works.
+    cdp.send(
+        "WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": False}
+    )
+    page.reload()
+    page.get_by_role("button", name="Use this phone's screen lock").click()
+    expect(page.locator("#lock-screen")).to_contain_text("The phone did not confirm")
+    assert NOTE not in page.content()
+    enter(page, PASSCODE)
+    expect(page.locator("#my-checkin")).to_contain_text(NOTE)
+    assert unexpected(mine) == []

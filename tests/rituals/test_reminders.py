@@ -295,3 +295,27 @@ def test_the_worker_runs_the_reminder_round_every_minute(
     while (task := huey.dequeue()) is not None:
         huey.execute(task)
     assert titles(push_service, phone) == ["Time for your check-in"]
+
+
+def test_the_push_worker_command_runs_periodic_tasks(app_factory, tmp_path, monkeypatch):
+    """`flask push-worker` schedules the reminder round, not only the queued sends."""
+    from server.push.queue import queue_of
+
+    worker = app_factory(PUSH_QUEUE="sqlite", PUSH_QUEUE_FILE=str(tmp_path / "queue.db"))
+    huey = queue_of(worker).huey
+    made = []
+    real = huey.create_consumer
+
+    def create_consumer(**options):
+        consumer = real(**options)
+        consumer.run = lambda: None  # built as the command builds it, not started
+        made.append(consumer)
+        return consumer
+
+    monkeypatch.setattr(huey, "create_consumer", create_consumer)
+    result = worker.test_cli_runner().invoke(args=["push-worker", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    [consumer] = made
+    assert consumer.periodic
+    # The round is due every minute.
+    assert "rituals.remind" in {t.name for t in huey.read_periodic(datetime.now(UTC))}

@@ -121,12 +121,20 @@ export async function request(method, path, body) {
     throw new OfflineError();
   }
   if (response.status === 204) return null;
-  const data = await response.json().catch(() => null);
-  if (response.ok) return data;
-  const error = data?.error;
+  if (!response.ok) throw await errorOf(response);
+  return response.json().catch(() => null);
+}
+
+/**
+ * The error an answer that is not a success carries.
+ * @param {Response} response
+ * @returns {Promise<ApiError>}
+ */
+export async function errorOf(response) {
+  const error = (await response.json().catch(() => null))?.error;
   // A proxy or a crash may answer without our error format.
-  if (!error) throw new ApiError(response.status, 'http_error', `The server answered ${response.status}. Try again later.`);
-  throw new ApiError(response.status, error.code, error.message, error.fields ?? {});
+  if (!error) return new ApiError(response.status, 'http_error', `The server answered ${response.status}. Try again later.`);
+  return new ApiError(response.status, error.code, error.message, error.fields ?? {});
 }
 
 /** Who is signed in, their space and partner; throws ApiError 401 when signed out. */

@@ -7,6 +7,8 @@ import { showUs } from './view.js';
  * @typedef {object} UsHooks
  * @property {() => void} signedOut the session is gone (signed out here or elsewhere)
  * @property {(me: api.Me) => void} changed the account changed: a new name, time zone, or no partner any more
+ * @property {() => Promise<number>} waiting changes made on this phone that the server has not confirmed
+ * @property {() => Promise<void>} sync send them now, if it can
  */
 
 /**
@@ -14,7 +16,7 @@ import { showUs } from './view.js';
  * @param {HTMLElement} slot
  * @param {api.Me} me
  * @param {UsHooks} hooks
- * @returns {{update: (me: api.Me) => void}}
+ * @returns {{update: (me: api.Me) => void, stop: () => void}}
  */
 export function runUs(slot, me, hooks) {
   /** A 401 means the session ended (signed out on another device, revoked). */
@@ -53,12 +55,18 @@ export function runUs(slot, me, hooks) {
   // The app lock's settings load after the first screen.
   const lockSlot = /** @type {HTMLElement} */ (slot.querySelector('#lock-slot'));
   import('../lock/settings.js').then((m) => m.showLockSettings(lockSlot), console.error);
-  // Deleting the account loads after the first screen too.
+  // Downloading my data and deleting the account (below the notification settings) load after the first screen too.
+  const deleteSlot = /** @type {HTMLElement} */ (document.getElementById('delete-slot'));
+  const exportSlot = /** @type {HTMLElement} */ (document.getElementById('export-slot'));
   const deleting = import('../delete/card.js')
-    .then((m) => m.showDeleteAccount(/** @type {HTMLElement} */ (slot.querySelector('#delete-slot')), me, hooks))
+    .then((m) => m.showDeleteAccount(deleteSlot, me, hooks))
+    .catch((error) => (console.error(error), null));
+  const exporting = import('../export/card.js')
+    .then((m) => m.showExport(exportSlot, hooks))
     .catch((error) => (console.error(error), null));
 
   return {
+    stop: () => exporting.then((card) => card?.stop()),
     update(next) {
       me = next;
       view.update(next);

@@ -1,0 +1,1 @@
+"""Backups of a whole instance (database and photos) and their restore."""
