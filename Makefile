@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test chromium lint format bench-sync bench-blobs bench-push bench-live bench-export bench-pwa clean
+.PHONY: run test chromium lint format bench-sync bench-blobs bench-push bench-live bench-load bench-export bench-pwa clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench-push: $(STAMP)
 ## held by one worker process (gthread; gevent too when installed), then across two workers.
 bench-live: $(STAMP)
 	$(BIN)/python bench/live_bench.py
+
+## Sustained load: 20 couples' phones (sync, pokes, check-ins, memories, photos) for 10 minutes
+## against gunicorn + PostgreSQL + Redis; latency per endpoint, errors, memory over time.
+bench-load: $(STAMP)
+	$(BIN)/python bench/load_bench.py
 
 ## Export of one account of 100 000 records and 2 GiB of photos: the server's peak memory.
 bench-export: $(STAMP)

@@ -66,6 +66,10 @@ PULL_RATIO_BUDGET = 1.3
 PULL_SHARE_BUDGET = 0.5
 PUSH_SHARE_BUDGET = 0.3
 FIRST_SYNC_RUNS = 3
+BATCH = 1_000
+BATCH_RUNS = 3
+# DESIGN §8 / issue 16: at least 2 000 mutations per second for a batch.
+BATCH_BUDGET = 2_000
 ROUNDS = 4
 MAX_REQUESTS_PER_THREAD = 5_000
 TIME_ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
@@ -679,6 +683,40 @@ def push_one(account: Account, client_id: str) -> Step:
     return step
 
 
+def batch_upload(
+    conn: Connection, account: Account, client_id: str, count: int, first_day: int
+) -> float:
+    """Upload `count` new check-ins from one device in pushes of 100; return the seconds."""
+    from server.checkins.service import checkin_id
+
+    today = datetime.now(UTC).date()
+    mutations = []
+    for n in range(count):
+        day = today - timedelta(days=first_day + n)
+        args = {
+            "id": str(checkin_id(account.space_id, account.user_id, day)),
+            "day": day.isoformat(),
+            "mood": 1 + n % 5,
+            "trust": 1 + n % 10,
+            "feelings": [FEELINGS[n % len(FEELINGS)]],
+            "need": "An evening together.",
+            "gratitude": "You made coffee.",
+            "note": "Long day; better now.",
+            "visibility": "shared",
+        }
+        mutations.append({"id": n + 1, "name": "checkin.save", "args": args})
+    started = time.perf_counter()
+    sent = 0
+    while sent < count:
+        body = {"client_id": client_id, "schema_version": 1, "mutations": mutations[sent:][:100]}
+        status, answer, _ = conn.request("POST", "/api/sync/push", body, account.session)
+        expect(status, answer, 200, "batch push")
+        if any(r["status"] != "applied" for r in answer["results"]):
+            raise BenchError(f"batch push not applied: {answer['results'][:2]}")
+        sent = answer["last_mutation_id"]
+    return time.perf_counter() - started
+
+
 def first_sync(conn: Connection, account: Account, client_id: str) -> tuple[float, int, int]:
     """Pull a whole space from nothing, page by page; return seconds, pages and records."""
     cookie, pages, records = None, 0, 0
@@ -784,6 +822,14 @@ def bench(port: int, args: argparse.Namespace) -> dict[str, Any]:
             first_sync(connections[0], fresh[n % 2], f"bench-{run}-first-{n}")
             for n in range(FIRST_SYNC_RUNS)
         ]
+        # A phone back online with 1 000 check-ins: new records, one device, pushes of 100.
+        # The partner of the first pusher writes nowhere else; each run takes other days.
+        uploads = [
+            batch_upload(
+                connections[0], pushers[0][1], f"bench-{run}-batch-{n}", BATCH, 1 + n * BATCH
+            )
+            for n in range(BATCH_RUNS)
+        ]
     finally:
         for conn in connections:
             conn.close()
@@ -795,6 +841,7 @@ def bench(port: int, args: argparse.Namespace) -> dict[str, Any]:
         **compared,
         "push_by_size": by_size,
         "first_sync": syncs,
+        "batch_uploads": uploads,
     }
 
 
@@ -900,6 +947,16 @@ def report(figures: dict[str, Any], database: Database, args: argparse.Namespace
         f"  {records:,} records in {pages} pages of <= {PAGE}: {sync_seconds:.2f} s "
         f"(median of {len(syncs)}; {syncs[0][0]:.2f}-{syncs[-1][0]:.2f} s)"
     )
+    uploads = sorted(figures["batch_uploads"])
+    upload_seconds = uploads[len(uploads) // 2]
+    upload_rate = BATCH / upload_seconds
+    print()
+    print(f"Batch upload: {BATCH:,} new check-ins from one device, pushes of 100")
+    print(
+        f"  {upload_seconds:.2f} s, {upload_rate:,.0f} mutations/s (median of {len(uploads)}; "
+        f"{uploads[0]:.2f}-{uploads[-1]:.2f} s)   budget >= {BATCH_BUDGET:,}/s   "
+        f"{verdict(upload_rate, BATCH_BUDGET, most=False)}"
+    )
     named = {"pull small": small, "pull big": big, "bare": bare, "pull": pull, "push": push}
     for name, item in {**named, **figures["push_by_size"]}.items():
         if item.first_error:
@@ -942,6 +999,13 @@ def report(figures: dict[str, Any], database: Database, args: argparse.Namespace
                     "pull_p50_ratio_big_small": ratio <= PULL_RATIO_BUDGET,
                     "pull_vs_bare": pull_share >= PULL_SHARE_BUDGET,
                     "push_vs_bare": push_share >= PUSH_SHARE_BUDGET,
+                    "batch_upload": upload_rate >= BATCH_BUDGET,
+                },
+                "batch_upload": {
+                    "mutations": BATCH,
+                    "seconds": round(upload_seconds, 3),
+                    "mutations_per_s": round(upload_rate, 1),
+                    "runs": [round(u, 3) for u in uploads],
                 },
                 "first_sync": {
                     "records": records,

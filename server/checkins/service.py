@@ -40,7 +40,16 @@ def _someone_elses(ctx: MutationContext, sent_id: uuid.UUID, day: date) -> bool:
     return sent is not None and sent.author_id != ctx.user.id
 
 
-@mutator("checkin.save", SaveSchema)
+def _derived_ids(ctx: MutationContext, args: dict[str, Any]) -> list[uuid.UUID]:
+    """The id the check-in of the day sent takes (the prefetch's guess: args are unchecked)."""
+    try:
+        day = date.fromisoformat(args["day"])
+    except (KeyError, TypeError, ValueError):
+        return []
+    return [checkin_id(ctx.space.id, ctx.user.id, day)]
+
+
+@mutator("checkin.save", SaveSchema, ids=_derived_ids)
 def save(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Create or replace my check-in of that day."""
     day: date = args["day"]

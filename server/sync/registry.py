@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -115,8 +115,24 @@ class MutationContext:
             raise Rejected("needs_partner", "This needs a partner: pair first.")
         return self.partner
 
+    def prefetch(self, ids: Iterable[uuid.UUID]) -> None:
+        """Load the records of these ids at once: finding them later asks the database nothing.
+
+        The records found stay in the session; the ids not found are noted free (creating a
+        record takes its id out again, and a mutation rolled back leaves it to be looked up).
+        """
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            found = db.session.scalars(
+                select(Record).where(Record.space_id == self.space.id, Record.id.in_(chunk))
+            ).all()
+            self.free_ids.update(set(chunk) - {record.id for record in found})
+
     def find(self, kind: str, record_id: uuid.UUID) -> Record | None:
         """Return the record of this space with this id and kind, whoever may see it."""
+        if record_id in self.free_ids:
+            return None
         record = db.session.get(Record, (self.space.id, record_id))
         if record is None:
             self.free_ids.add(record_id)
@@ -226,6 +242,11 @@ class MutationContext:
 
 
 MutatorFn = Callable[[MutationContext, dict[str, Any]], None]
+# Ids a mutation will look up beyond those its arguments name (`id`, `*_id`), read from its
+# arguments before validation (anything may be in them): for the push's prefetch.
+IdsFn = Callable[[MutationContext, dict[str, Any]], Iterable[uuid.UUID]]
+# Ids per query of the prefetch (well below SQLite's limit of bound parameters).
+PREFETCH_CHUNK = 500
 
 
 @dataclass
@@ -233,6 +254,7 @@ class Mutator:
     name: str
     schema: ma.Schema
     fn: MutatorFn
+    ids: IdsFn | None = None
 
 
 MUTATORS: dict[str, Mutator] = {}
@@ -246,13 +268,15 @@ PRESENTERS: dict[str, Callable[[Record], dict[str, Any]] | None] = {}
 REKEYERS: dict[str, Callable[[Record, uuid.UUID], uuid.UUID]] = {}
 
 
-def mutator(name: str, schema: type[ma.Schema]) -> Callable[[MutatorFn], MutatorFn]:
+def mutator(
+    name: str, schema: type[ma.Schema], ids: IdsFn | None = None
+) -> Callable[[MutatorFn], MutatorFn]:
     """Register a mutator under its name, with the schema of its arguments."""
 
     def register(fn: MutatorFn) -> MutatorFn:
         if name in MUTATORS:
             raise RuntimeError(f"mutator {name} registered twice")
-        MUTATORS[name] = Mutator(name, schema(), fn)
+        MUTATORS[name] = Mutator(name, schema(), fn, ids)
         return fn
 
     return register

@@ -68,11 +68,13 @@ def test_a_transient_failure_commits_the_prefix_and_skips_nothing(make_couple, d
     for day in days(4):
         a.mutate("checkin.save", **checkin_args(day))
     real = sync_registry.MUTATORS["checkin.save"]
-    calls = {"n": 0}
+    third = days(4)[2]
+    attempts = {"n": 0}
 
     def flaky(ctx, args):
-        calls["n"] += 1
-        if calls["n"] == 3:
+        # The third check-in fails in this request, however the server goes about it.
+        if args["day"].isoformat() == third and attempts["n"] < 2:
+            attempts["n"] += 1
             raise sync_registry.Transient("the disk hiccuped")
         real.fn(ctx, args)
 
@@ -92,6 +94,31 @@ def test_a_transient_failure_commits_the_prefix_and_skips_nothing(make_couple, d
     s = device(sam)
     s.pull()
     assert sorted(c["day"] for c in s.of_kind("checkin")) == sorted(days(4))
+
+
+def test_a_refusal_after_a_change_leaves_nothing_of_it(make_couple, device, monkeypatch):
+    """A mutator refusing once it has written: its write goes, the others in the push stay."""
+    alex, sam = make_couple()
+    a = device(alex)
+    for day in days(4):
+        a.mutate("checkin.save", **checkin_args(day))
+    real = sync_registry.MUTATORS["checkin.save"]
+
+    def half_done(ctx, args):
+        real.fn(ctx, args)
+        if args["day"].isoformat() == days(4)[1]:
+            raise sync_registry.Rejected("invalid", "Changed its mind.")
+
+    monkeypatch.setitem(
+        sync_registry.MUTATORS,
+        "checkin.save",
+        sync_registry.Mutator(real.name, real.schema, half_done),
+    )
+    body = a.push()
+    assert [r["status"] for r in body["results"]] == ["applied", "rejected", "applied", "applied"]
+    s = device(sam)
+    s.pull()
+    assert sorted(c["day"] for c in s.of_kind("checkin")) == [days(4)[0], *days(4)[2:]]
 
 
 def test_a_gap_stops_the_batch_until_the_missing_mutation_arrives(make_user, device):

@@ -112,6 +112,7 @@ export async function showExport(slot, hooks) {
     let pending = [];
     let received = 0;
     let pendingBytes = 0;
+    let said = 0;
     const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
     try {
       for (;;) {
@@ -123,7 +124,11 @@ export async function showExport(slot, hooks) {
         // Pieces become blobs as they come, which the browser may keep on disk rather than in memory.
         if (pendingBytes > 8e6) (parts.push(new Blob(pending)), (pending = []), (pendingBytes = 0));
         if (estimate) bar.value = Math.min(received, estimate * 0.99);
-        status.textContent = estimate ? `Downloading… ${sizeText(received)} of about ${sizeText(Math.max(estimate, received))}` : `Downloading… ${sizeText(received)}`;
+        // The words change every second or two at most: a screen reader reads each change.
+        if (Date.now() - said >= 1500) {
+          said = Date.now();
+          status.textContent = estimate ? `Downloading… ${sizeText(received)} of about ${sizeText(Math.max(estimate, received))}` : `Downloading… ${sizeText(received)}`;
+        }
       }
     } catch {
       if (controller.signal.aborted) return finish('Stopped. Nothing was saved.');
