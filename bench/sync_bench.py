@@ -647,28 +647,33 @@ def bare(account: Account) -> Step:
     return step
 
 
+def checkin_args(account: Account, day: date, n: int) -> dict[str, Any]:
+    """The arguments of a check-in of that day, with the id the app computes for it."""
+    from server.checkins.service import checkin_id
+
+    return {
+        "id": str(checkin_id(account.space_id, account.user_id, day)),
+        "day": day.isoformat(),
+        "mood": 1 + n % 5,
+        "trust": 1 + n % 10,
+        "feelings": [FEELINGS[n % len(FEELINGS)]],
+        "need": "An evening together.",
+        "gratitude": "You made coffee.",
+        "note": "Long day; better now.",
+        "visibility": "shared",
+    }
+
+
 def push_one(account: Account, client_id: str) -> Step:
     """Push one check-in per request, a new day each time, with this client's next id."""
     state = {"next": 1}
     today = datetime.now(UTC).date()
 
     def step(conn: Connection) -> None:
-        from server.checkins.service import checkin_id
 
         n = state["next"]
         # Back in time one day per push (new check-ins), wrapping long before EARLIEST_DAY.
-        day = today - timedelta(days=n % 5_000)
-        args = {
-            "id": str(checkin_id(account.space_id, account.user_id, day)),
-            "day": day.isoformat(),
-            "mood": 1 + n % 5,
-            "trust": 1 + n % 10,
-            "feelings": [FEELINGS[n % len(FEELINGS)]],
-            "need": "An evening together.",
-            "gratitude": "You made coffee.",
-            "note": "Long day; better now.",
-            "visibility": "shared",
-        }
+        args = checkin_args(account, today - timedelta(days=n % 5_000), n)
         body = {
             "client_id": client_id,
             "schema_version": 1,
@@ -687,23 +692,11 @@ def batch_upload(
     conn: Connection, account: Account, client_id: str, count: int, first_day: int
 ) -> float:
     """Upload `count` new check-ins from one device in pushes of 100; return the seconds."""
-    from server.checkins.service import checkin_id
 
     today = datetime.now(UTC).date()
     mutations = []
     for n in range(count):
-        day = today - timedelta(days=first_day + n)
-        args = {
-            "id": str(checkin_id(account.space_id, account.user_id, day)),
-            "day": day.isoformat(),
-            "mood": 1 + n % 5,
-            "trust": 1 + n % 10,
-            "feelings": [FEELINGS[n % len(FEELINGS)]],
-            "need": "An evening together.",
-            "gratitude": "You made coffee.",
-            "note": "Long day; better now.",
-            "visibility": "shared",
-        }
+        args = checkin_args(account, today - timedelta(days=first_day + n), n)
         mutations.append({"id": n + 1, "name": "checkin.save", "args": args})
     started = time.perf_counter()
     sent = 0

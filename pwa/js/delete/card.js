@@ -4,19 +4,11 @@
 import * as api from '../core/api.js';
 import { forgetUser } from '../core/db.js';
 import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
+import { addSectionTemplates } from '../shell/sections.js';
 
 /** @typedef {import('../core/api.js').Me} Me */
 
 const KNOWN = 'hearth.has-account';
-
-/** Add the card's template to the page, once (the worker keeps it for offline starts). */
-async function addTemplate() {
-  if (document.getElementById('tpl-delete-account')) return;
-  const response = await fetch('/sections/delete.html');
-  if (!response.ok) throw new Error(`The account card could not be loaded (${response.status}).`);
-  const text = await response.text();
-  if (!document.getElementById('tpl-delete-account')) document.body.insertAdjacentHTML('beforeend', text);
-}
 
 /** Delete one IndexedDB database; settles when it is gone (the app's connections close on versionchange). */
 function deleteDb(/** @type {string} */ name) {
@@ -46,7 +38,7 @@ async function eraseLocalCopy(/** @type {string} */ userId) {
  * @returns {Promise<{update: (me: Me) => void}>}
  */
 export async function showDeleteAccount(slot, me, hooks) {
-  await addTemplate();
+  await addSectionTemplates('delete');
   const card = fromTemplate('tpl-delete-account');
   const open = /** @type {HTMLButtonElement} */ (card.querySelector('#delete-account-open'));
   const form = /** @type {HTMLFormElement} */ (card.querySelector('#delete-account-form'));

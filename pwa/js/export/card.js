@@ -2,6 +2,7 @@
 // "Your data" in Us: the whole account as one ZIP (GET /api/export), with its progress while it comes.
 import * as api from '../core/api.js';
 import { fromTemplate, ref } from '../shell/dom.js';
+import { addSectionTemplates } from '../shell/sections.js';
 
 /**
  * @typedef {object} ExportHooks
@@ -12,15 +13,6 @@ import { fromTemplate, ref } from '../shell/dom.js';
 
 // The server's guess at the archive's length (it is written as it is sent: no Content-Length).
 const ESTIMATE = 'Hearth-Export-Estimate';
-
-/** Add the card's template to the page, once (the worker keeps it for offline starts). */
-async function addTemplate() {
-  if (document.getElementById('tpl-export')) return;
-  const response = await fetch('/sections/export.html');
-  if (!response.ok) throw new Error(`The data card could not be loaded (${response.status}).`);
-  const text = await response.text();
-  if (!document.getElementById('tpl-export')) document.body.insertAdjacentHTML('beforeend', text);
-}
 
 /** Bytes as people say them: 950 KB, 3.4 MB, 2.1 GB. */
 export function sizeText(/** @type {number} */ bytes) {
@@ -55,7 +47,7 @@ function save(/** @type {Blob} */ file, /** @type {string} */ name) {
  * @param {ExportHooks} hooks
  */
 export async function showExport(slot, hooks) {
-  await addTemplate();
+  await addSectionTemplates('export');
   const card = fromTemplate('tpl-export');
   const start = /** @type {HTMLButtonElement} */ (card.querySelector('#export-start'));
   const cancel = /** @type {HTMLButtonElement} */ (card.querySelector('#export-cancel'));

@@ -38,21 +38,29 @@ export function addStyles(/** @type {string} */ name) {
   });
 }
 
-/** Add a section's templates and styles to the page, once (the worker has them for offline starts). */
-function addTemplates(/** @type {string} */ name) {
+/**
+ * Add a section's templates (sections/<name>.html) to the page, once (the worker has them for offline starts).
+ * @param {string} name
+ * @returns {Promise<void>}
+ */
+export function addSectionTemplates(name) {
   let adding = added.get(name);
   if (!adding) {
-    const html = fetch(`/sections/${name}.html`).then((response) => {
-      if (!response.ok) throw new Error(`The ${name} section could not be loaded (${response.status}).`);
-      return response.text();
-    });
-    adding = Promise.all([html, addStyles(name)]).then(([text]) => {
-      document.body.insertAdjacentHTML('beforeend', text);
-    });
+    adding = fetch(`/sections/${name}.html`)
+      .then((response) => {
+        if (!response.ok) throw new Error(`The ${name} section could not be loaded (${response.status}).`);
+        return response.text();
+      })
+      .then((text) => document.body.insertAdjacentHTML('beforeend', text));
     adding.catch(() => added.delete(name));
     added.set(name, adding);
   }
   return adding;
+}
+
+/** Add a section's templates and styles to the page; settle when both are there. */
+function addTemplates(/** @type {string} */ name) {
+  return Promise.all([addSectionTemplates(name), addStyles(name)]).then(() => undefined);
 }
 
 /** Show the Repair tab while a repair is open (Today and Us link to it always); returns a stop. */
