@@ -32,11 +32,8 @@ import http.client
 import json
 import os
 import secrets
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zipfile
@@ -56,6 +53,7 @@ from sync_bench import (
     open_database,
     pair,
     register,
+    run_main,
     running_server,
     seed,
     server_environment,
@@ -65,6 +63,7 @@ MIB = 1024 * 1024
 
 
 def _status_kib(pid: int, field: str) -> int:
+    """One KiB figure of /proc/<pid>/status (VmRSS, VmHWM)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1])
@@ -173,8 +172,7 @@ def expected_records(space_id, user_id) -> tuple[set[str], set[str]]:
         ).all()
         db.engine.dispose()
     visible = {str(i) for i, a, v in rows if v == "shared" or a == user_id}
-    hidden = {str(i) for i, a, v in rows if not (v == "shared" or a == user_id)}
-    return visible, hidden
+    return visible, {str(i) for i, _, _ in rows} - visible
 
 
 def download(port: int, session: str, pid: int, target: Path) -> dict[str, Any]:
@@ -286,6 +284,7 @@ def command_export(env: dict[str, str], email: str, target: Path) -> dict[str, A
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line's options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--records", type=int, default=100_000)
@@ -295,18 +294,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _interrupt(_signum, _frame) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; clean up whatever happens."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="hearth-bench-export-"))
-    database = None
-    try:
+
+    def work(tmp: Path, cleanup: contextlib.ExitStack) -> int:
         database = open_database(args.database_url, tmp, schema="hearth_bench_export")
+        cleanup.callback(database.drop)
         env = server_environment(database.url)
         env["BLOB_DIR"] = str(tmp / "blobs")
         # The seeding runs the app in this process: same database, same settings.
@@ -341,16 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         report(figures)
         return 0
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    except BenchError as error:
-        print(f"bench failed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if database is not None:
-            database.drop()
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return run_main("hearth-bench-export-", work)
 
 
 def report(figures: dict[str, Any]) -> None:

@@ -63,18 +63,16 @@ import queue
 import re
 import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -98,6 +96,7 @@ from sync_bench import (
     open_database,
     pair,
     register,
+    run_main,
     server_environment,
     stop,
     wait_until_up,
@@ -226,6 +225,8 @@ class Stream:
 class Streams:
     """Many event streams read by one thread through a selector."""
 
+    stream_type: type[Stream] = Stream
+
     def __init__(self, port: int) -> None:
         self.port = port
         self.changed = threading.Condition()
@@ -249,7 +250,7 @@ class Streams:
             + (f"Last-Event-ID: {last_event_id}\r\n" if last_event_id else "")
             + "\r\n"
         )
-        stream = Stream(sock, time.perf_counter())
+        stream = self.stream_type(sock, time.perf_counter())
         sock.sendall(request.encode())
         sock.setblocking(False)
         self.all.append(stream)
@@ -654,6 +655,45 @@ def status_of(pid: int) -> dict[str, int]:
 
 
 @contextmanager
+def serve(
+    env: dict[str, str],
+    options: list[str],
+    app_spec: str,
+    workers: int,
+    label: str,
+    log_path: Path,
+    tmp: Path,
+) -> Iterator[Server]:
+    """Run gunicorn with these options on a free loopback port until the block ends.
+
+    It yields once the server answers and its workers are up (30 s at most for them).
+    """
+    from gunicorn.config import KNOWN_SETTINGS
+
+    port = free_port()
+    # A recent gunicorn opens a control socket, by default one per user: this run has its own.
+    control = [f"--control-socket={tmp / 'gunicorn.ctl'}"] * any(
+        setting.name == "control_socket" for setting in KNOWN_SETTINGS
+    )
+    command = [str(BIN / "gunicorn"), *options, *control, "--bind", f"127.0.0.1:{port}", app_spec]
+    with open(log_path, "ab") as log:
+        log.write(f"\n--- {' '.join(command)}\n".encode())
+        log.flush()
+        # A session of its own, so that Ctrl-C reaches only this script.
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(port, process, label, " ".join(["gunicorn", *options]))
+    try:
+        wait_until_up(process, port, log_path)
+        deadline = time.monotonic() + 30
+        while len(server.workers()) < workers and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yield server
+    finally:
+        stop(process)
+
+
 def running_server(
     env: dict[str, str],
     worker_class: str,
@@ -663,18 +703,10 @@ def running_server(
     log_path: Path,
     app_spec: str,
     tmp: Path,
-) -> Iterator[Server]:
-    """Run gunicorn on a free loopback port until the block ends; yield it."""
-    from gunicorn.config import KNOWN_SETTINGS
-
-    port = free_port()
-    # A recent gunicorn opens a control socket, by default one per user: this run has its own.
-    control = [f"--control-socket={tmp / 'gunicorn.ctl'}"] * any(
-        setting.name == "control_socket" for setting in KNOWN_SETTINGS
-    )
+) -> AbstractContextManager[Server]:
+    """Run gunicorn for this many idle streams on a free loopback port; yield it."""
     capacity = streams + WATCHER_ROOM + SPARE_THREADS
-    command = [
-        str(BIN / "gunicorn"),
+    options = [
         "--worker-class",
         worker_class,
         "--workers",
@@ -689,27 +721,9 @@ def running_server(
         # Long enough that a push connection stays with its worker between saves.
         "--keep-alive",
         "30",
-        *control,
-        "--bind",
-        f"127.0.0.1:{port}",
-        app_spec,
     ]
-    with open(log_path, "ab") as log:
-        log.write(f"\n--- {' '.join(command)}\n".encode())
-        log.flush()
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    options = " ".join(["gunicorn", *command[1 : command.index("--bind") - len(control)]])
-    server = Server(port, process, f"{worker_class}, {workers} worker(s)", options)
-    try:
-        wait_until_up(process, port, log_path)
-        deadline = time.monotonic() + 30
-        while len(server.workers()) < workers and time.monotonic() < deadline:
-            time.sleep(0.1)
-        yield server
-    finally:
-        stop(process)
+    label = f"{worker_class}, {workers} worker(s)"
+    return serve(env, options, app_spec, workers, label, log_path, tmp)
 
 
 def server_exceptions(log: Path, offset: int) -> list[str]:
@@ -1316,17 +1330,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _interrupt(_signum, _frame) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; clean up whatever happens."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    load_before = os.getloadavg()[0]
-    tmp = Path(tempfile.mkdtemp(prefix="hearth-live-bench-"))
-    try:
+
+    def work(tmp: Path, _cleanup: ExitStack) -> int:
+        load_before = os.getloadavg()[0]
         figures = bench(args, tmp)
         figures["load"] = (load_before, os.getloadavg()[0])
         summary = report(figures, args)
@@ -1353,14 +1362,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    except BenchError as error:
-        print(f"bench failed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return run_main("hearth-live-bench-", work)
 
 
 if __name__ == "__main__":

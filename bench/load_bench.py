@@ -62,19 +62,14 @@ import os
 import platform
 import random
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -92,27 +87,25 @@ from live_bench import (
     app_spec,
     open_redis,
     pct,
+    serve,
     server_exceptions,
 )
 from sync_bench import (
-    BIN,
     DEFAULT_DATABASE_URL,
     FEELINGS,
     PHRASES,
-    ROOT,
     SESSION_COOKIE,
     Account,
     BenchError,
+    Connection,
     Database,
-    free_port,
     migrate,
     open_database,
     pair,
     register,
+    run_main,
     seed,
     server_environment,
-    stop,
-    wait_until_up,
 )
 
 PG_SCHEMA = "hearth_load_bench"
@@ -262,15 +255,13 @@ class Tracker:
 # --- One phone ---------------------------------------------------------------------------
 
 
-class Client:
+class Client(Connection):
     """A phone's keep-alive HTTP connection to the server, as a browser holds one."""
 
     def __init__(self, port: int, session: str) -> None:
-        self.port = port
+        super().__init__(port)
         self.cookie = f"{SESSION_COOKIE}={session}"
-        self.conn: http.client.HTTPConnection | None = None
         self.used = 0.0
-        self.resent = 0
 
     def call(
         self, method: str, path: str, body: bytes | None = None, content_type: str | None = None
@@ -283,31 +274,9 @@ class Client:
             headers["Content-Type"] = content_type
         if self.conn is not None and now() - self.used > IDLE_CLOSE:
             self.close()  # the server is about to close it: a browser would not reuse it either
-        for attempt in range(2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                payload = response.read()
-                break
-            except (http.client.HTTPException, ConnectionError):
-                # A keep-alive connection closed by the server before it read the request:
-                # one resend on a fresh one (pushes are idempotent by mutation id anyway).
-                self.close()
-                if attempt:
-                    raise
-                self.resent += 1
+        response, payload = self.send(method, path, body, headers)
         self.used = now()
-        if response.will_close:
-            self.close()
         return response.status, payload
-
-    def close(self) -> None:
-        """Hang up (the next request opens a new connection)."""
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
 
 
 @dataclass
@@ -327,23 +296,7 @@ class TimedStream(Stream):
 class PhoneStreams(Streams):
     """The phones' event streams, read by one selector thread."""
 
-    def open(self, session: str, last_event_id: str | None = None) -> TimedStream:
-        """Open a stream for a session as EventSource does (with Last-Event-ID on a retry)."""
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
-        request = (
-            f"GET /api/sync/events HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-            "Accept: text/event-stream\r\nCache-Control: no-cache\r\n"
-            f"Cookie: {SESSION_COOKIE}={session}\r\n"
-            + (f"Last-Event-ID: {last_event_id}\r\n" if last_event_id else "")
-            + "\r\n"
-        )
-        stream = TimedStream(sock, now())
-        sock.sendall(request.encode())
-        sock.setblocking(False)
-        self.all.append(stream)
-        self._new.put(stream)
-        self._wake_w.send(b"x")
-        return stream
+    stream_type = TimedStream
 
 
 class Photos:
@@ -823,18 +776,10 @@ class Phone:
 # --- The server and what it uses ---------------------------------------------------------
 
 
-@contextmanager
 def running_server(
     env: dict[str, str], args: argparse.Namespace, log_path: Path, spec: str, tmp: Path
-) -> Iterator[Server]:
+) -> AbstractContextManager[Server]:
     """Run gunicorn as the README's deployment does, on a free loopback port; yield it."""
-    from gunicorn.config import KNOWN_SETTINGS
-
-    port = free_port()
-    # A recent gunicorn opens a control socket, by default one per user: this run has its own.
-    control = [f"--control-socket={tmp / 'gunicorn.ctl'}"] * any(
-        setting.name == "control_socket" for setting in KNOWN_SETTINGS
-    )
     threads = args.threads + args.stream_room
     options = [
         "-c",
@@ -846,24 +791,8 @@ def running_server(
         "--worker-connections",
         str(threads + 100),
     ]
-    command = [str(BIN / "gunicorn"), *options, *control, "--bind", f"127.0.0.1:{port}", spec]
-    with open(log_path, "ab") as log:
-        log.write(f"--- {' '.join(command)}\n".encode())
-        log.flush()
-        # A session of its own, so that Ctrl-C reaches only this script.
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
     label = f"gthread, {args.workers} workers x {threads} threads"
-    server = Server(port, process, label, "gunicorn " + " ".join(options))
-    try:
-        wait_until_up(process, port, log_path)
-        deadline = time.monotonic() + 30
-        while len(server.workers()) < args.workers and time.monotonic() < deadline:
-            time.sleep(0.1)
-        yield server
-    finally:
-        stop(process)
+    return serve(env, options, spec, args.workers, label, log_path, tmp)
 
 
 def proc(pid: int) -> dict[str, float] | None:
@@ -1634,31 +1563,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _interrupt(_signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the load; clean up whatever happens."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    tmp = Path(tempfile.mkdtemp(prefix="hearth-load-bench-"))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     log = Path(args.server_log or Path(tempfile.gettempdir()) / f"hearth-load-{stamp}.log")
-    try:
+
+    def work(tmp: Path, _cleanup: ExitStack) -> int:
         found = bench(args, tmp, log)
         print(json.dumps(report(found, args, log), separators=(",", ":")))
         return 0
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    except BenchError as error:
-        print(f"bench failed: {error}", file=sys.stderr)
+
+    def show_log() -> None:
         if log.exists():
             print(f"server log: {log}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return run_main("hearth-load-bench-", work, show_log)
 
 
 if __name__ == "__main__":

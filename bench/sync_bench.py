@@ -46,7 +46,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -102,20 +102,12 @@ class Connection:
     def __init__(self, port: int) -> None:
         self.port = port
         self.conn: http.client.HTTPConnection | None = None
+        self.resent = 0
 
-    def request(
-        self, method: str, path: str, body: Any = None, session: str | None = None
-    ) -> tuple[int, Any, str | None]:
-        """Send a request; return the status, the JSON body and any new session token."""
-        headers = {"Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        if method != "GET":
-            headers["X-Requested-With"] = "hearth"
-        if session:
-            headers["Cookie"] = f"{SESSION_COOKIE}={session}"
+    def send(
+        self, method: str, path: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """Send a request as it is; return the response and its whole body."""
         for attempt in range(2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -131,6 +123,25 @@ class Connection:
                 self.close()
                 if attempt:
                     raise
+                self.resent += 1
+        if response.will_close:
+            self.close()
+        return response, payload
+
+    def request(
+        self, method: str, path: str, body: Any = None, session: str | None = None
+    ) -> tuple[int, Any, str | None]:
+        """Send a request; return the status, the JSON body and any new session token."""
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if method != "GET":
+            headers["X-Requested-With"] = "hearth"
+        if session:
+            headers["Cookie"] = f"{SESSION_COOKIE}={session}"
+        response, payload = self.send(method, path, data, headers)
         token = None
         for cookie in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = cookie.partition("=")
@@ -1040,15 +1051,41 @@ def _interrupt(_signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
+def run_main(
+    prefix: str,
+    work: Callable[[Path, ExitStack], int],
+    on_failure: Callable[[], None] | None = None,
+) -> int:
+    """Run a benchmark in a temporary folder; clean up whatever happens (Ctrl-C, SIGTERM).
+
+    `work` gets the folder and a stack for its own clean-ups, which run before the folder
+    is removed. A BenchError exits 1 (after `on_failure`), an interruption 130.
+    """
+    signal.signal(signal.SIGTERM, _interrupt)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        with ExitStack() as cleanup:
+            return work(tmp, cleanup)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BenchError as error:
+        print(f"bench failed: {error}", file=sys.stderr)
+        if on_failure is not None:
+            on_failure()
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; clean up whatever happens."""
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    load_before = os.getloadavg()[0]
-    tmp = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
-    database = None
-    try:
+
+    def work(tmp: Path, cleanup: ExitStack) -> int:
+        load_before = os.getloadavg()[0]
         database = open_database(args.database_url, tmp)
+        cleanup.callback(database.drop)
         env = server_environment(database.url)
         # The seeding runs the app in this process: same database, same secret key.
         os.environ.clear()
@@ -1061,16 +1098,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["load"] = (load_before, os.getloadavg()[0])
         report(figures, database, args)
         return 0
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
-    except BenchError as error:
-        print(f"bench failed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if database is not None:
-            database.drop()
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return run_main("hearth-bench-", work)
 
 
 if __name__ == "__main__":

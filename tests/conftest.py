@@ -76,29 +76,33 @@ def database_url(tmp_path_factory):
         engine.dispose()
 
 
+def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """The configuration of a test app on this database: quick hashing, relaxed limits."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "HEARTH_ENV": "testing",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "SESSION_STORE": "database",
+        # A batch applies whole however busy the machine is; budget tests lower it.
+        "SYNC_PUSH_BUDGET_MS": 10_000,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # One process: production-mode tests may keep the counters in memory.
+        "RATELIMIT_SINGLE_PROCESS": True,
+        **RELAXED_LIMITS,
+        **overrides,
+    }
+
+
 @pytest.fixture
 def app_factory(database_url):
     """Build apps on the test database; the tables are emptied after the test."""
     apps = []
 
     def build(**overrides: Any):
-        config = {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "TESTING": True,
-            "HEARTH_ENV": "testing",
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 1024,
-            "ARGON2_PARALLELISM": 1,
-            "SESSION_STORE": "database",
-            # A batch applies whole however busy the machine is; budget tests lower it.
-            "SYNC_PUSH_BUDGET_MS": 10_000,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            # One process: production-mode tests may keep the counters in memory.
-            "RATELIMIT_SINGLE_PROCESS": True,
-            **RELAXED_LIMITS,
-            **overrides,
-        }
-        app = create_app(config)
+        app = create_app(app_config(database_url, **overrides))
         apps.append(app)
         return app
 

@@ -12,16 +12,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import String, cast, delete, select, update
 
 from server.accounts.models import User
-from server.accounts.passwords import verify_password
-from server.accounts.sessions import current_store
+from server.accounts.service import end_sessions
 from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
-from server.push import service as push
 from server.spaces import service as spaces
 from server.spaces.models import COUPLE, Invite, Space
 from server.sync import moves
@@ -30,17 +27,6 @@ from server.sync.service import with_retries
 
 # Stands for an account that no longer exists, where a kept record named it.
 FORMER_ACCOUNT = uuid.UUID(int=0)
-
-
-def check_password(user: User, password: str) -> None:
-    """Refuse a wrong password with 422 wrong_password."""
-    if not verify_password(user.password_hash, password):
-        raise ApiError(
-            422,
-            "wrong_password",
-            "The password is wrong.",
-            fields={"password": "The password is wrong."},
-        )
 
 
 def _replace_id(value: Any, old: str, new: str) -> Any:
@@ -142,8 +128,7 @@ def delete_account(user_id: uuid.UUID) -> None:
             .where(Invite.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-    current_store(current_app).delete_for_user(str(user_id))
-    push.forget_devices(user_id)
+    end_sessions(user_id)
     for _ in range(3):
         user = db.session.get(User, user_id, populate_existing=True)
         if user is None:

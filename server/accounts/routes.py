@@ -197,7 +197,7 @@ def update_me(args):
 @blp.response(204)
 def delete_me(args):
     """Delete my account: every session ends, the couple is unpaired, nothing of mine is kept."""
-    deletion.check_password(current_user, args["password"])
+    service.check_password(current_user, args["password"])
     user_id = current_user.id
     deletion.delete_account(user_id)
     service.forget_session()

@@ -30,6 +30,11 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
+def find_user(email: str) -> User | None:
+    """Return the account with this email address, if there is one."""
+    return db.session.scalar(select(User).where(User.email_key == email_key(email)))
+
+
 def _forget_this_device(user_id: str | None) -> None:
     """Stop push notifications to this device for the user signing out of it."""
     device = session.pop(push.DEVICE_KEY, None)
@@ -125,7 +130,7 @@ def login(
 
     Also return the failed attempts from unknown devices since the last sign-in.
     """
-    user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
+    user = find_user(email)
     if user is None:
         burn_time(password)
     if user is None or not verify_password(user.password_hash, password):
@@ -157,22 +162,29 @@ def forget_session() -> None:
     session.clear()
 
 
+def end_sessions(user_id: uuid.UUID) -> None:
+    """End every stored session of the user and stop notifications to their devices."""
+    current_store(current_app).delete_for_user(str(user_id))
+    push.forget_devices(user_id)
+
+
 def logout_everywhere(user: User) -> None:
     """End every session of the user, this one included."""
-    current_store(current_app).delete_for_user(str(user.id))
-    push.forget_devices(user.id)
+    end_sessions(user.id)
     logout()
+
+
+def check_password(
+    user: User, password: str, field: str = "password", message: str = "The password is wrong."
+) -> None:
+    """Refuse a wrong password with 422 wrong_password, the message under `field`."""
+    if not verify_password(user.password_hash, password):
+        raise ApiError(422, "wrong_password", message, fields={field: message})
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change the password and end every other session of the user."""
-    if not verify_password(user.password_hash, current_password):
-        raise ApiError(
-            422,
-            "wrong_password",
-            "The current password is wrong.",
-            fields={"current_password": "The current password is wrong."},
-        )
+    check_password(user, current_password, "current_password", "The current password is wrong.")
     new_hash = hash_password(new_password)
     with write_transaction():
         db.session.refresh(user)

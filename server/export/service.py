@@ -68,6 +68,7 @@ class Export:
     """An export about to be written: what it holds, and its likely size."""
 
     user_id: uuid.UUID
+    space_id: uuid.UUID
     made_at: datetime
     head: dict[str, Any]
     records: int
@@ -143,11 +144,12 @@ def prepare(user_id: uuid.UUID) -> Export:
             "notification_devices": _notified_devices(user_id),
             "notification_settings": SettingsAnswerSchema().dump(push.settings_of(user_id)),
         }
+        space_id = user.space_id
         count = db.session.scalar(
-            select(func.count()).select_from(Record).where(*_visible(user_id, user.space_id))
+            select(func.count()).select_from(Record).where(*_visible(user_id, space_id))
         )
-        photos = _photos(user_id, user.space_id)
-    return Export(user_id, utcnow(), head, count or 0, photos)
+        photos = _photos(user_id, space_id)
+    return Export(user_id, space_id, utcnow(), head, count or 0, photos)
 
 
 def _json(value: Any) -> bytes:
@@ -159,10 +161,10 @@ def _hearth_json(export: Export) -> Iterator[bytes]:
     head = json.dumps(export.head, ensure_ascii=False, indent=1)
     yield head[: head.rindex("}")].rstrip().encode() + b',\n "records": ['
     with read_transaction():
-        space_id = db.session.scalar(select(User.space_id).where(User.id == export.user_id))
+        # The space the photos were listed from: a pairing meanwhile does not mix two spaces.
         query = (
             select(Record)
-            .where(*_visible(export.user_id, space_id))
+            .where(*_visible(export.user_id, export.space_id))
             .order_by(Record.kind, Record.created_at, Record.id)
             .execution_options(yield_per=BATCH)
         )

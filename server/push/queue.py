@@ -70,7 +70,7 @@ class PushQueue:
                 if held is not None:
                     self.deliver.schedule((recipient_id, kind), eta=held)
                 for item in outgoing:
-                    self.send(item.subscription_id, _message_dict(item.message), 1)
+                    self.send(item.subscription_id, message_dict(item.message), 1)
 
         @huey.task(name="push.send")
         def send(subscription_id: int, message: dict, attempt: int) -> None:
@@ -153,7 +153,8 @@ class PushQueue:
         return ran
 
 
-def _message_dict(message: messages.Message) -> dict:
+def message_dict(message: messages.Message) -> dict:
+    """The message as a task argument (what the service worker shows)."""
     return {"title": message.title, "body": message.body, "path": message.path, "tag": message.tag}
 
 

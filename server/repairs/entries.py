@@ -17,7 +17,14 @@ from server.repairs import service as repairs
 from server.repairs.schemas import PARTS, WriteSchema
 from server.sharing.service import before_share
 from server.sync.models import PRIVATE, SHARED, Record
-from server.sync.registry import MutationContext, Rejected, json_size, kind, mutator
+from server.sync.registry import (
+    MutationContext,
+    Rejected,
+    json_size,
+    keep_shared,
+    kind,
+    mutator,
+)
 
 KIND = "repair_entry"
 HURT_STEPS = {"acknowledge", "confirm", "answer"}
@@ -80,12 +87,7 @@ def write(ctx: MutationContext, args: dict[str, Any]) -> None:
         raise Rejected("invalid", "An entry keeps its step.", {"step": "Not its step."})
     repair = _repair_of(ctx, entry)
     visibility = args.get("visibility", entry.visibility)
-    if entry.visibility == SHARED and visibility == PRIVATE:
-        raise Rejected(
-            "already_shared",
-            "Your partner has read these words already: they stay shared.",
-            {"visibility": "Shared already."},
-        )
+    keep_shared(entry, visibility, "Your partner has read these words already: they stay shared.")
     if visibility == SHARED and repair.visibility != SHARED:
         raise _repair_private()
     parts = _filled(entry.data["step"], args["parts"])

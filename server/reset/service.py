@@ -14,12 +14,10 @@ from sqlalchemy import delete, select, update
 
 from server.accounts.models import User
 from server.accounts.passwords import hash_password
-from server.accounts.service import email_key
-from server.accounts.sessions import current_store
+from server.accounts.service import email_key, end_sessions, find_user
 from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db, limiter
-from server.push import service as push
 from server.reset import mail
 from server.reset.models import PasswordReset
 
@@ -88,7 +86,7 @@ def reset_text(name: str, link: str) -> str:
 
 def send_link(app: Flask, email: str, base_url: str) -> None:
     """Mail a reset link to the account with this email, if there is one (the task's work)."""
-    user = db.session.scalar(select(User).where(User.email_key == email_key(email)[:254]))
+    user = find_user(email)
     if user is None:
         return
     if not base_url:
@@ -129,6 +127,5 @@ def confirm(token: str, password: str) -> uuid.UUID:
             .where(User.id == user_id)
             .values(password_hash=new_hash, failed_logins=0, last_failed_login_at=None)
         )
-    current_store(current_app).delete_for_user(str(user_id))
-    push.forget_devices(user_id)
+    end_sessions(user_id)
     return user_id

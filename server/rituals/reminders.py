@@ -69,6 +69,8 @@ class Reminder:
     occurrence: datetime
     send_at: datetime
     what: str
+    # The user's notification preview setting ("" when they have none).
+    preview: str
 
 
 def clock() -> datetime:
@@ -199,7 +201,8 @@ def find_due(now: datetime) -> list[Reminder]:
             for moment in found:
                 at = _send_time(moment, mine, user.time_zone)
                 if at is not None and at <= now and now - at <= LATE_LIMIT:
-                    due.append(Reminder(record.id, user.id, moment, at, what))
+                    preview = mine.preview if mine else ""
+                    due.append(Reminder(record.id, user.id, moment, at, what, preview))
     db.session.rollback()
     return due
 
@@ -240,15 +243,14 @@ def compose(what: str, preview: str) -> messages.Message:
 
 def tick(app: Flask) -> int:
     """Send the reminders due now; return how many people were reminded (inside app context)."""
-    from server.push.queue import _message_dict, queue_of
+    from server.push.queue import message_dict, queue_of
 
     now = clock()
     sent = 0
     for reminder in find_due(now):
         if not _claim(reminder, now):
             continue
-        settings = db.session.get(PushSettings, reminder.user_id)
-        message = _message_dict(compose(reminder.what, settings.preview if settings else ""))
+        message = message_dict(compose(reminder.what, reminder.preview))
         ids = db.session.scalars(
             select(PushSubscription.id).where(PushSubscription.user_id == reminder.user_id)
         ).all()

@@ -28,6 +28,19 @@ def _days(**kw) -> fields.List:
     )
 
 
+class IdSchema(BaseSchema):
+    id = fields.UUID(required=True)
+
+
+class ChangeSchema(IdSchema):
+    """A change of a record: its id and at least one field to change."""
+
+    @ma.validates_schema
+    def _something(self, data, **_kwargs):
+        if len(data) < 2:
+            raise ma.ValidationError("Send at least one field to change.", "_schema")
+
+
 class RitualFieldsSchema(BaseSchema):
     type = fields.String(validate=validate.OneOf(TYPES))
     name = Text(max_length=80)
@@ -52,17 +65,8 @@ class DefineSchema(RitualFieldsSchema):
             raise ma.ValidationError("Give your ritual a name.", "name")
 
 
-class UpdateSchema(RitualFieldsSchema):
-    id = fields.UUID(required=True)
-
-    @ma.validates_schema
-    def _something(self, data, **_kwargs):
-        if len(data) < 2:
-            raise ma.ValidationError("Send at least one field to change.", "_schema")
-
-
-class IdSchema(BaseSchema):
-    id = fields.UUID(required=True)
+class UpdateSchema(RitualFieldsSchema, ChangeSchema):
+    """A change of a ritual."""
 
 
 class DoneSchema(BaseSchema):
@@ -86,13 +90,8 @@ class PlanSchema(DateNightFieldsSchema):
     place = Text(load_default="", max_length=200)
 
 
-class ChangePlanSchema(DateNightFieldsSchema):
-    id = fields.UUID(required=True)
-
-    @ma.validates_schema
-    def _something(self, data, **_kwargs):
-        if len(data) < 2:
-            raise ma.ValidationError("Send at least one field to change.", "_schema")
+class ChangePlanSchema(DateNightFieldsSchema, ChangeSchema):
+    """A change of a planned date night."""
 
 
 class RememberSchema(BaseSchema):
@@ -121,10 +120,5 @@ class AddAnniversarySchema(AnniversaryFieldsSchema):
     remind = Flag(load_default=True)
 
 
-class ChangeAnniversarySchema(AnniversaryFieldsSchema):
-    id = fields.UUID(required=True)
-
-    @ma.validates_schema
-    def _something(self, data, **_kwargs):
-        if len(data) < 2:
-            raise ma.ValidationError("Send at least one field to change.", "_schema")
+class ChangeAnniversarySchema(AnniversaryFieldsSchema, ChangeSchema):
+    """A change of an anniversary."""

@@ -76,6 +76,25 @@ def _save(ctx: MutationContext, record: Record, **changes: Any) -> None:
     ctx.touch(record)
 
 
+def _change(ctx: MutationContext, record: Record, changes: dict[str, Any]) -> None:
+    """Save the changes, unless the record holds them already (said again from a second device)."""
+    if all(record.data.get(key) == value for key, value in changes.items()):
+        return
+    _save(ctx, record, **changes)
+
+
+def _fields(args: dict[str, Any], dated: str, plain: tuple[str, ...]) -> dict[str, Any]:
+    """Return the fields sent among `dated` (a date, checked, in ISO form) and `plain` ones."""
+    out: dict[str, Any] = {}
+    if dated in args:
+        _check_year(args[dated], dated)
+        out[dated] = args[dated].isoformat()
+    for key in plain:
+        if key in args:
+            out[key] = args[key]
+    return out
+
+
 def _check_year(value: date | datetime, field: str) -> None:
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise Rejected(
@@ -88,7 +107,7 @@ def _check_year(value: date | datetime, field: str) -> None:
 # Rituals
 
 
-def _ritual_fields(ctx: MutationContext, args: dict[str, Any]) -> dict[str, Any]:
+def _ritual_fields(args: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in ("type", "name", "timing", "zone"):
         if key in args:
@@ -114,7 +133,7 @@ def define(ctx: MutationContext, args: dict[str, Any]) -> None:
         # Reminders are for moments from here on, never for one already past.
         "active_since": ctx.now.isoformat(),
     }
-    data.update(_ritual_fields(ctx, args))
+    data.update(_ritual_fields(args))
     ctx.create(RITUAL, args["id"], data=data, state=ACTIVE)
 
 
@@ -122,7 +141,7 @@ def define(ctx: MutationContext, args: dict[str, Any]) -> None:
 def update(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Change a ritual's kind, name, days, time or timing."""
     ritual = _couple_record(ctx, RITUAL, args["id"])
-    changes = _ritual_fields(ctx, args)
+    changes = _ritual_fields(args)
     kind_after = changes.get("type", ritual.data["type"])
     name_after = changes.get("name", ritual.data.get("name", ""))
     if kind_after == "own" and not name_after:
@@ -143,7 +162,7 @@ def pause(ctx: MutationContext, args: dict[str, Any]) -> None:
     if ritual.state == PAUSED:
         return
     ritual.state = PAUSED
-    _save(ctx, ritual)
+    ctx.touch(ritual)
 
 
 @mutator("ritual.resume", IdSchema)
@@ -214,23 +233,12 @@ def unmark_done(ctx: MutationContext, args: dict[str, Any]) -> None:
 # Date nights
 
 
-def _plan_fields(args: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "at" in args:
-        _check_year(args["at"], "at")
-        out["at"] = args["at"].isoformat()
-    for key in ("what", "place"):
-        if key in args:
-            out[key] = args[key]
-    return out
-
-
 @mutator("date_night.plan", PlanSchema)
 def plan(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Plan a date night: when, what, where."""
     ctx.require_couple()
     data = {"at": "", "what": "", "place": "", "memory_id": None}
-    data.update(_plan_fields(args))
+    data.update(_fields(args, "at", ("what", "place")))
     ctx.create(DATE_NIGHT, args["id"], data=data, state=PLANNED)
 
 
@@ -238,10 +246,7 @@ def plan(ctx: MutationContext, args: dict[str, Any]) -> None:
 def change_plan(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Change a date night's time, what or where."""
     night = _couple_record(ctx, DATE_NIGHT, args["id"])
-    changes = _plan_fields(args)
-    if all(night.data.get(key) == value for key, value in changes.items()):
-        return
-    _save(ctx, night, **changes)
+    _change(ctx, night, _fields(args, "at", ("what", "place")))
 
 
 @mutator("date_night.cancel", IdSchema)
@@ -297,23 +302,12 @@ def clear_visit(ctx: MutationContext, args: dict[str, Any]) -> None:
     ctx.bury(_couple_record(ctx, VISIT, args["id"]))
 
 
-def _anniversary_fields(args: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "on" in args:
-        _check_year(args["on"], "on")
-        out["on"] = args["on"].isoformat()
-    for key in ("title", "remind"):
-        if key in args:
-            out[key] = args[key]
-    return out
-
-
 @mutator("anniversary.add", AddAnniversarySchema)
 def add_anniversary(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Add a day we want to remember every year."""
     ctx.require_couple()
     data = {"title": "", "on": "", "remind": True}
-    data.update(_anniversary_fields(args))
+    data.update(_fields(args, "on", ("title", "remind")))
     ctx.create(ANNIVERSARY, args["id"], data=data)
 
 
@@ -321,10 +315,7 @@ def add_anniversary(ctx: MutationContext, args: dict[str, Any]) -> None:
 def change_anniversary(ctx: MutationContext, args: dict[str, Any]) -> None:
     """Change an anniversary's name, day or reminder."""
     day = _couple_record(ctx, ANNIVERSARY, args["id"])
-    changes = _anniversary_fields(args)
-    if all(day.data.get(key) == value for key, value in changes.items()):
-        return
-    _save(ctx, day, **changes)
+    _change(ctx, day, _fields(args, "on", ("title", "remind")))
 
 
 @mutator("anniversary.remove", IdSchema)

@@ -58,6 +58,12 @@ def unusable_id() -> Rejected:
     )
 
 
+def keep_shared(record: Record, visibility: str, message: str) -> None:
+    """Refuse to make a shared record private again: the partner may have read it."""
+    if record.visibility == SHARED and visibility == PRIVATE:
+        raise Rejected("already_shared", message, {"visibility": "Shared already."})
+
+
 @dataclass(frozen=True)
 class Change:
     """What an applied mutation did to a record, in plain values that outlive the transaction."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from server.questions.bank import couple_day
 from server.sync.models import PRIVATE, SHARED, Record
-from server.sync.registry import MutationContext, Rejected, kind, mutator
+from server.sync.registry import MutationContext, Rejected, keep_shared, kind, mutator
 from server.weekly.schemas import (
     AnswerSchema,
     ConfirmSchema,
@@ -116,12 +116,7 @@ def write(ctx: MutationContext, args: dict[str, Any]) -> None:
         )
         return
     visibility = args.get("visibility", note.visibility)
-    if note.visibility == SHARED and visibility == PRIVATE:
-        raise Rejected(
-            "already_shared",
-            "Your partner has read these notes already: they stay shared.",
-            {"visibility": "Shared already."},
-        )
+    keep_shared(note, visibility, "Your partner has read these notes already: they stay shared.")
     if visibility != note.visibility:
         note.visibility = visibility
         ctx.touch(note)

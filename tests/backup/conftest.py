@@ -15,7 +15,7 @@ from server import create_app
 from server.config import normalise_database_url
 from server.extensions import db
 from tests.blobs.conftest import s3_admin, s3_bucket, s3_server  # noqa: F401 -- fixtures
-from tests.conftest import RELAXED_LIMITS, TEST_DATABASE_URL, ApiClient, _postgres_url
+from tests.conftest import TEST_DATABASE_URL, ApiClient, _postgres_url, app_config
 
 RESTORED_DATABASE = f"hearth_restored_{os.getpid()}"
 
@@ -86,21 +86,7 @@ def fresh_instance(kind, tmp_path):
 
     def build(**overrides):
         restored = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "BLOB_DIR": str(tmp_path / "restored-blobs"),
-                "TESTING": True,
-                "HEARTH_ENV": "testing",
-                "ARGON2_TIME_COST": 1,
-                "ARGON2_MEMORY_COST": 1024,
-                "ARGON2_PARALLELISM": 1,
-                "SESSION_STORE": "database",
-                "SYNC_PUSH_BUDGET_MS": 10_000,
-                "RATELIMIT_STORAGE_URI": "memory://",
-                "RATELIMIT_SINGLE_PROCESS": True,
-                **RELAXED_LIMITS,
-                **overrides,
-            }
+            app_config(url, BLOB_DIR=str(tmp_path / "restored-blobs"), **overrides)
         )
         apps.append(restored)
         return restored

@@ -8,12 +8,12 @@ import os
 import stat
 import uuid
 import zipfile
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from server.export import service as export_service
 from tests.blobs.conftest import photo, put, sha
+from tests.records import checkin, memory
 from tests.sync.client import SyncTestClient
 
 SAM_SECRET = "the thing I never told Alex"
@@ -22,31 +22,6 @@ SAM_SECRET = "the thing I never told Alex"
 @pytest.fixture
 def app(app_factory, tmp_path):
     return app_factory(BLOB_DIR=str(tmp_path / "blobs"))
-
-
-def checkin(dev: SyncTestClient, visibility: str, note: str, days_ago: int = 0) -> str:
-    """Queue a check-in (one per author and day); return its note, which finds it."""
-    dev.mutate(
-        "checkin.save",
-        id=str(uuid.uuid4()),
-        day=(datetime.now(UTC).date() - timedelta(days=days_ago)).isoformat(),
-        mood=4,
-        trust=7,
-        feelings=["calm"],
-        need="time",
-        gratitude="tea",
-        note=note,
-        visibility=visibility,
-    )
-    return note
-
-
-def memory(dev: SyncTestClient, title: str, photo_hash: str, private: bool = False) -> str:
-    memory_id = str(uuid.uuid4())
-    fields = {"title": title, **({"visibility": "private"} if private else {})}
-    dev.mutate("memory.save", id=memory_id, fields=fields, base={})
-    dev.mutate("memory.add_photo", id=memory_id, photo={"hash": photo_hash, "caption": "us"})
-    return memory_id
 
 
 def download(user) -> tuple[zipfile.ZipFile, bytes, dict]:
@@ -280,7 +255,9 @@ def test_the_operator_command_writes_the_same_archive(app, couple_with_a_past, t
     assert records(by_command) == records(by_app)
 
     again = runner.invoke(args=["export-user", alex.email, "--output", str(target)])
-    assert again.exit_code != 0 and "exists already" in again.output
+    assert again.exit_code == 1
+    assert again.output == f"Error: {target} exists already: name another file.\n"
     unknown = runner.invoke(args=["export-user", "nobody@example.test", "-o", str(tmp_path / "x")])
-    assert unknown.exit_code != 0 and "No account" in unknown.output
+    assert unknown.exit_code == 1
+    assert unknown.output == "Error: No account has the email nobody@example.test.\n"
     assert not (tmp_path / "x").exists()

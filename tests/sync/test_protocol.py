@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +23,18 @@ from tests.sync.test_checkins import checkin_args
 
 def days(n: int) -> list[str]:
     return [f"2026-{1 + i // 28:02d}-{1 + i % 28:02d}" for i in range(n)]
+
+
+def replace_checkin_save(monkeypatch, wrapper: Callable[[Callable, Any, dict], None]) -> None:
+    """For this test, the check-in mutator is `wrapper(real, ctx, args)` around the real one."""
+    real = sync_registry.MUTATORS["checkin.save"]
+    monkeypatch.setitem(
+        sync_registry.MUTATORS,
+        "checkin.save",
+        sync_registry.Mutator(
+            real.name, real.schema, lambda ctx, args: wrapper(real.fn, ctx, args)
+        ),
+    )
 
 
 def test_the_same_push_sent_twice_changes_nothing_the_second_time(app, make_couple, device):
@@ -67,27 +81,24 @@ def test_a_transient_failure_commits_the_prefix_and_skips_nothing(make_couple, d
     a = device(alex)
     for day in days(4):
         a.mutate("checkin.save", **checkin_args(day))
-    real = sync_registry.MUTATORS["checkin.save"]
     third = days(4)[2]
     attempts = {"n": 0}
 
-    def flaky(ctx, args):
+    def flaky(real, ctx, args):
         # The third check-in fails in this request, however the server goes about it.
         if args["day"].isoformat() == third and attempts["n"] < 2:
             attempts["n"] += 1
             raise sync_registry.Transient("the disk hiccuped")
-        real.fn(ctx, args)
+        real(ctx, args)
 
-    monkeypatch.setitem(
-        sync_registry.MUTATORS, "checkin.save", sync_registry.Mutator(real.name, real.schema, flaky)
-    )
+    replace_checkin_save(monkeypatch, flaky)
     response = a.push_request()
     assert response.status_code == 503
     assert response.json["error"]["code"] == "transient"
     assert "Retry-After" in response.headers
     a.pull()  # the server says how far it got
     assert [m["id"] for m in a.outbox] == [3, 4]
-    assert len(a.of_kind("checkin")) == 2
+    assert sorted(c["day"] for c in a.of_kind("checkin")) == days(4)[:2]
 
     a.push()
     assert a.outbox == []
@@ -102,18 +113,13 @@ def test_a_refusal_after_a_change_leaves_nothing_of_it(make_couple, device, monk
     a = device(alex)
     for day in days(4):
         a.mutate("checkin.save", **checkin_args(day))
-    real = sync_registry.MUTATORS["checkin.save"]
 
-    def half_done(ctx, args):
-        real.fn(ctx, args)
+    def half_done(real, ctx, args):
+        real(ctx, args)
         if args["day"].isoformat() == days(4)[1]:
             raise sync_registry.Rejected("invalid", "Changed its mind.")
 
-    monkeypatch.setitem(
-        sync_registry.MUTATORS,
-        "checkin.save",
-        sync_registry.Mutator(real.name, real.schema, half_done),
-    )
+    replace_checkin_save(monkeypatch, half_done)
     body = a.push()
     assert [r["status"] for r in body["results"]] == ["applied", "rejected", "applied", "applied"]
     s = device(sam)
@@ -158,18 +164,15 @@ def test_a_push_that_commits_after_a_pull_is_still_delivered(make_couple, device
     alex, sam = make_couple()
     a, s = device(alex), device(sam)
     s.pull()
-    real = sync_registry.MUTATORS["checkin.save"]
     inside, release = threading.Event(), threading.Event()
 
-    def slow(ctx, args):
-        real.fn(ctx, args)
+    def slow(real, ctx, args):
+        real(ctx, args)
         db.session.flush()
         inside.set()  # the version is taken and the row written, not committed
         assert release.wait(10)
 
-    monkeypatch.setitem(
-        sync_registry.MUTATORS, "checkin.save", sync_registry.Mutator(real.name, real.schema, slow)
-    )
+    replace_checkin_save(monkeypatch, slow)
     a.mutate("checkin.save", **checkin_args("2026-11-05", note="slow one"))
     pusher = threading.Thread(target=a.push)
     pusher.start()

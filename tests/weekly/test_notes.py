@@ -81,11 +81,14 @@ def test_weeks_that_cannot_be_are_refused(make_couple, device):
     alex, sam = make_couple()
     a = device(alex)
     week = this_week(alex, sam)
-    for bad in (week + timedelta(days=2), week + timedelta(days=14)):
+    for bad, why in (
+        (week + timedelta(days=2), "Not a Monday."),
+        (week + timedelta(days=14), "Not a possible week."),
+    ):
         mid = write(a, alex, bad, went_well="x")
         a.sync()
         assert refusal(a, mid) == "invalid"
-        assert "week" in a.results[mid]["error"]["fields"]
+        assert a.results[mid]["error"]["fields"] == {"week": why}
     assert a.of_kind("weekly_note") == []
 
 

@@ -2,7 +2,7 @@
 // Agreements's controller: reads the local copy and turns the user's actions into mutations.
 import { getMeta, recordsOfKind, setMeta } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { newestOnly } from '../shell/dom.js';
 import { takeDrafts } from '../shell/drafts.js';
 import { showAgreements } from './view.js';
@@ -71,28 +71,20 @@ export function runAgreements(slot, me, db, engine) {
     };
   }, (state) => view.render(state));
 
-  const offChange = engine.onChange(() => {
-    refresh().catch(console.error);
-  });
-  // Review dates fall due at midnight in the user's own time zone.
-  const stopClock = whenChanged(() => localDay(me.user.time_zone), () => refresh().catch(console.error));
-  // Words of a refused change, started again (see shell/refusals-view.js), once the cards are there to take them.
   let offDrafts = () => {};
   let stopped = false;
+  // Review dates fall due at midnight in the user's own time zone.
+  const running = keepShown(engine, refresh, {
+    setMe: (next) => { me = next; },
+    clock: () => localDay(me.user.time_zone),
+    stop: () => {
+      stopped = true;
+      offDrafts();
+    },
+  });
+  // Words of a refused change, started again (see shell/refusals-view.js), once the cards are there to take them.
   refresh().then(() => {
     if (!stopped) offDrafts = takeDrafts('agreements', (values) => view.draft(values));
   }, console.error);
-
-  return {
-    update(next) {
-      me = next;
-      refresh().catch(console.error);
-    },
-    stop() {
-      stopped = true;
-      offChange();
-      stopClock();
-      offDrafts();
-    },
-  };
+  return running;
 }

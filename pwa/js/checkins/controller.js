@@ -2,7 +2,7 @@
 // Today's controller: reads check-ins from the local copy and turns the user's actions into mutations.
 import { askPersistence, getMeta, recordsOfKind, setMeta } from '../core/db.js';
 import { checkinId, localDay } from '../core/local-rules.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { newestOnly } from '../shell/dom.js';
 import { showToday } from './view.js';
 
@@ -59,22 +59,9 @@ export function runToday(slot, me, db, engine) {
     },
   );
 
-  const offChange = engine.onChange(() => {
-    refresh().catch(console.error);
-  });
   // Past midnight a new day begins, with a fresh check-in to write; past the partner's, theirs is no longer "their today".
   const days = () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`;
-  const stopClock = whenChanged(days, () => refresh().catch(console.error));
+  const running = keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: days });
   tellAboutStorage(db).then(view.storageNote, console.error);
-
-  return {
-    update(next) {
-      me = next;
-      refresh().catch(console.error);
-    },
-    stop() {
-      offChange();
-      stopClock();
-    },
-  };
+  return running;
 }

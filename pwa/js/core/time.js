@@ -85,3 +85,31 @@ export function whenChanged(key, onChange) {
     shown = now;
   });
 }
+
+/**
+ * Keep a section showing until stopped: refresh runs now, whenever the local copy changes, and whenever clock()
+ * gives a new value (checked every minute; without a clock, every minute). update takes the account anew and shows it.
+ * @template M
+ * @param {{onChange: (listener: () => void) => () => void}} engine
+ * @param {() => Promise<void>} refresh
+ * @param {{setMe: (me: M) => void, clock?: () => string, stop?: () => void}} options stop: what else to end
+ * @returns {{update: (me: M) => void, stop: () => void}}
+ */
+export function keepShown(engine, refresh, { setMe, clock, stop = () => {} }) {
+  const show = () => {
+    refresh().catch(console.error);
+  };
+  const offChange = engine.onChange(show);
+  const stopClock = clock ? whenChanged(clock, show) : everyMinute(show);
+  return {
+    update(next) {
+      setMe(next);
+      show();
+    },
+    stop() {
+      offChange();
+      stopClock();
+      stop();
+    },
+  };
+}

@@ -1,11 +1,11 @@
 // @ts-check
 // One person's mood and trust over weeks or months: a few lines of inline SVG, and beside it a table of the
 // same averages for screen readers and for anyone who prefers numbers.
+import { draw, make } from '../shell/dom.js';
 
 /** @typedef {import('./days.js').Period} Period */
 /** @typedef {import('./days.js').Span} Span */
 
-const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 320;
 const HEIGHT = 150;
 const LEFT = 24;
@@ -30,22 +30,6 @@ const axisWords = (/** @type {Span} */ span, /** @type {string} */ start) =>
 
 /** An average for people: "7.5", "8". */
 export const averageWords = (/** @type {number} */ value) => numberFormat.format(value);
-
-/** An SVG element with its attributes. */
-function draw(/** @type {string} */ name, /** @type {Record<string, string | number>} */ attributes = {}, text = '') {
-  const element = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
-  if (text) element.textContent = text;
-  return element;
-}
-
-/** A plain element with a class and text. */
-function make(/** @type {string} */ tag, className = '', text = '') {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text) element.textContent = text;
-  return element;
-}
 
 /**
  * The chart and table of one person; render() draws them anew.

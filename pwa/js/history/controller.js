@@ -3,7 +3,7 @@
 // the address (#history, or #history/<YYYY-MM-DD> to read one day).
 import { recordsOfKind } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { newestOnly } from '../shell/dom.js';
 import { shownOf } from './days.js';
 import { showHistory } from './view.js';
@@ -54,21 +54,10 @@ export function runHistory(slot, me, db, engine) {
     if (opened) follow();
   };
   window.addEventListener('hashchange', onHash);
-  const offChange = engine.onChange(() => {
-    refresh().catch(console.error);
-  });
   // A new day: the calendar marks it, and the present week or month moves on.
-  const stopClock = whenChanged(() => localDay(me.user.time_zone), () => refresh().catch(console.error));
-
-  return {
-    update(next) {
-      me = next;
-      refresh().catch(console.error);
-    },
-    stop() {
-      offChange();
-      stopClock();
-      window.removeEventListener('hashchange', onHash);
-    },
-  };
+  return keepShown(engine, refresh, {
+    setMe: (next) => { me = next; },
+    clock: () => localDay(me.user.time_zone),
+    stop: () => window.removeEventListener('hashchange', onHash),
+  });
 }

@@ -3,9 +3,9 @@
 // check-in of that day is here (a year before my own day, in my time zone).
 import { recordsOfKind } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { addStyles } from '../shell/sections.js';
-import { newestOnly } from '../shell/dom.js';
+import { make, newestOnly } from '../shell/dom.js';
 import { shownOf, yearAgoDays } from './days.js';
 
 /** @typedef {import('../core/local-rules.js').Checkin} Checkin */
@@ -14,14 +14,6 @@ import { shownOf, yearAgoDays } from './days.js';
 
 const MOODS = ['', 'very low', 'low', 'okay', 'good', 'great'];
 const STORY_LENGTH = 160;
-
-/** A plain element with a class and text. */
-function make(/** @type {string} */ tag, className = '', text = '') {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text) element.textContent = text;
-  return element;
-}
 
 /**
  * The card of a year ago, or null when that day holds nothing.
@@ -108,18 +100,5 @@ export function runLookback(slot, me, db, engine) {
     },
   );
 
-  const offChange = engine.onChange(() => {
-    refresh().catch(console.error);
-  });
-  const stopClock = whenChanged(() => localDay(me.user.time_zone), () => refresh().catch(console.error));
-  return {
-    update(next) {
-      me = next;
-      refresh().catch(console.error);
-    },
-    stop() {
-      offChange();
-      stopClock();
-    },
-  };
+  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: () => localDay(me.user.time_zone) });
 }

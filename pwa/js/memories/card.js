@@ -1,6 +1,6 @@
 // @ts-check
 // One memory on the Timeline: its card with history, and the form that adds or edits a memory.
-import { busy, fromTemplate, ref, showProblem } from '../shell/dom.js';
+import { busy, fromTemplate, ref, renameIds, showProblem } from '../shell/dom.js';
 import { fillPhotos, photoPicker } from './photos.js';
 
 /** @typedef {import('./rules.js').Memory} Memory */
@@ -123,15 +123,7 @@ export function fillMemory(card, memory, { me, day, editable, sourceOf }) {
 export function memoryForm(prefix) {
   const form = /** @type {HTMLFormElement} */ (fromTemplate('tpl-memory-form'));
   pickers.set(form, photoPicker(ref(form, 'photos'), () => import('./photo-prep.js')));
-  if (prefix === 'memory') return form;
-  const rename = (/** @type {string} */ id) => id.replace(/^memory-/, `${prefix}-`);
-  for (const element of [form, ...form.querySelectorAll('*')]) {
-    if (element.id) element.id = rename(element.id);
-    for (const name of ['for', 'aria-describedby', 'aria-labelledby']) {
-      const value = element.getAttribute(name);
-      if (value) element.setAttribute(name, value.split(' ').map(rename).join(' '));
-    }
-  }
+  if (prefix !== 'memory') renameIds(form, 'memory', prefix);
   return form;
 }
 

@@ -5,7 +5,7 @@ import { localDay } from '../core/local-rules.js';
 import { newestOnly } from '../shell/dom.js';
 import { takeDrafts } from '../shell/drafts.js';
 import { rightsOf } from './rules.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { settledAt, trackRecord } from './track-record.js';
 import { showPromises } from './view.js';
 
@@ -109,11 +109,6 @@ export function runPromises(slot, me, db, engine) {
     async () => /** @type {PromiseRecord[]} */ (/** @type {unknown} */ (await recordsOfKind(db, 'promise'))),
     (promises) => view.render(promisesState(promises, me)),
   );
-  const show = () => {
-    refresh().catch(console.error);
-  };
-
-  const offChange = engine.onChange(show);
   // Words of a refused change, promised anew (see shell/refusals-view.js), once the form knows today.
   let offDrafts = () => {};
   let stopped = false;
@@ -121,21 +116,12 @@ export function runPromises(slot, me, db, engine) {
     if (!stopped) offDrafts = takeDrafts('promises', (values) => view.draft(values));
   }, console.error);
   // A promise turns overdue at midnight on its promiser's clock, which may not be ours.
-  const stopClock = whenChanged(
-    () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`,
-    show,
-  );
-
-  return {
-    update(next) {
-      me = next;
-      show();
-    },
-    stop() {
+  return keepShown(engine, refresh, {
+    setMe: (next) => { me = next; },
+    clock: () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`,
+    stop: () => {
       stopped = true;
-      offChange();
-      stopClock();
       offDrafts();
     },
-  };
+  });
 }

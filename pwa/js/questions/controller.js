@@ -1,7 +1,7 @@
 // @ts-check
 // The daily question on Today. app.js loads it after the first screen, with the bank and its style.
 import { recordsOfKind } from '../core/db.js';
-import { everyMinute } from '../core/time.js';
+import { keepShown, offsetMinutes } from '../core/time.js';
 import { newestOnly } from '../shell/dom.js';
 import { addStyles } from '../shell/sections.js';
 import { showQuestionCard } from './card.js';
@@ -9,13 +9,6 @@ import { answerId, coupleDay, loadBank, nextQuestionAt, questionOf, themeOf } fr
 
 /** @typedef {import('../core/api.js').Me} Me */
 /** @typedef {import('./rules.js').Answer} Answer */
-
-/** The offset of a zone at an instant, in minutes east of UTC. */
-function offsetOf(/** @type {string} */ zone, /** @type {Date} */ at) {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }).formatToParts(at);
-  const get = (/** @type {string} */ type) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Math.round((Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - at.getTime()) / 60_000);
-}
 
 /**
  * Say when the next question comes, and why then: the couple's day is the one that began first.
@@ -25,7 +18,7 @@ function offsetOf(/** @type {string} */ zone, /** @type {Date} */ at) {
 export function whenNext(me, at = new Date()) {
   const partner = me.partner;
   if (!partner) return '';
-  const mineFirst = offsetOf(me.user.time_zone, at) - offsetOf(partner.time_zone, at);
+  const mineFirst = offsetMinutes(me.user.time_zone, at) - offsetMinutes(partner.time_zone, at);
   if (mineFirst === 0) return 'A new question comes at midnight, for you both at once.';
   if (mineFirst > 0) return `A new question comes at your midnight: your day begins first, and ${partner.display_name} has the same question until then.`;
   const time = new Intl.DateTimeFormat(undefined, { timeZone: me.user.time_zone, hour: 'numeric', minute: '2-digit' }).format(nextQuestionAt([me.user.time_zone, partner.time_zone], at));
@@ -68,21 +61,6 @@ export async function runQuestion(slot, me, db, engine) {
       });
     },
   );
-  const again = () => {
-    refresh().catch(console.error);
-  };
-  const offChange = engine.onChange(again);
-  // A new couple's day brings a new question; the sentence on when follows the clocks.
-  const stopClock = everyMinute(again);
-  return {
-    update(next) {
-      me = next;
-      again();
-    },
-    stop() {
-      offChange();
-      stopClock();
-      card.remove();
-    },
-  };
+  // A new couple's day brings a new question; the sentence on when follows the clocks (checked every minute).
+  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, stop: () => card.remove() });
 }

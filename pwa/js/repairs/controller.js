@@ -3,7 +3,7 @@
 // the address (#repair is the list, #repair/<id> one repair) and turns the user's actions into mutations.
 import { recordsOfKind } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { newestOnly } from '../shell/dom.js';
 import { detailOf, listOf } from './state.js';
 import { showRepairs } from './view.js';
@@ -109,21 +109,11 @@ export function runRepairs(slot, me, db, engine) {
   const show = () => {
     refresh().catch(console.error);
   };
-
-  const offChange = engine.onChange(show);
   window.addEventListener('hashchange', show);
   // Shown now, and again at midnight: "Three weeks since you started" moves on.
-  const stopClock = whenChanged(() => localDay(me.user.time_zone), show);
-
-  return {
-    update(next) {
-      me = next;
-      show();
-    },
-    stop() {
-      offChange();
-      stopClock();
-      window.removeEventListener('hashchange', show);
-    },
-  };
+  return keepShown(engine, refresh, {
+    setMe: (next) => { me = next; },
+    clock: () => localDay(me.user.time_zone),
+    stop: () => window.removeEventListener('hashchange', show),
+  });
 }

@@ -1,12 +1,12 @@
 // @ts-check
 // Both partners' shared trust levels since the repair began, as a small line drawing (inline SVG) with a
 // table beside it that says the same in words, for screen readers and for anyone who prefers numbers.
+import { draw } from '../shell/dom.js';
 import { momentWords } from './words.js';
 
 /** @typedef {import('./state.js').Detail} Detail */
 /** @typedef {import('./state.js').TrustPoint} TrustPoint */
 
-const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 320;
 const HEIGHT = 150;
 const LEFT = 28;
@@ -16,14 +16,6 @@ const BOTTOM = 24;
 
 /** A day (YYYY-MM-DD) in the reader's words: "Mar 4". */
 const dayWords = (/** @type {string} */ day) => momentWords(`${day}T12:00:00`);
-
-/** An SVG element with its attributes. */
-function draw(/** @type {string} */ name, /** @type {Record<string, string | number>} */ attributes = {}, text = '') {
-  const element = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
-  if (text) element.textContent = text;
-  return element;
-}
 
 /**
  * One person's levels from first to last, in words: "You: 7, then 8 on Mar 9".

@@ -3,7 +3,7 @@
 // and turns the user's actions into mutations.
 import { recordsOfKind } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { newestOnly } from '../shell/dom.js';
 import { daysBetween, instantOf, nextReturn } from './days.js';
 import { showRituals } from './view.js';
@@ -109,21 +109,6 @@ export function runRituals(slot, me, db, engine) {
     };
     return state;
   }, (state) => view.render(state));
-  const show = () => {
-    refresh().catch(console.error);
-  };
-  const offChange = engine.onChange(show);
   // Again at midnight: "tomorrow" becomes "today", and the day's marks start afresh.
-  const stopClock = whenChanged(today, show);
-
-  return {
-    update(next) {
-      me = next;
-      show();
-    },
-    stop() {
-      offChange();
-      stopClock();
-    },
-  };
+  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: today });
 }

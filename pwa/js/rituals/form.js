@@ -1,7 +1,7 @@
 // @ts-check
 // The ritual form: the one that adds a ritual, and its copy in a ritual's line that changes it, prefilled
 // with the ritual as the person sees it (a shared moment at their own time), sending only what changed.
-import { fromTemplate, ref } from '../shell/dom.js';
+import { fromTemplate, ref, renameIds } from '../shell/dom.js';
 import { sharedIn } from './days.js';
 
 /** @typedef {import('./rules.js').Ritual} Ritual */
@@ -23,15 +23,7 @@ export function ritualForm(prefix) {
   type.addEventListener('change', () => {
     ref(form, 'name-field').hidden = type.value !== 'own';
   });
-  if (prefix === 'ritual') return form;
-  const rename = (/** @type {string} */ id) => id.replace(/^ritual-/, `${prefix}-`);
-  for (const element of [form, ...form.querySelectorAll('*')]) {
-    if (element.id) element.id = rename(element.id);
-    for (const name of ['for', 'aria-describedby', 'aria-labelledby']) {
-      const value = element.getAttribute(name);
-      if (value) element.setAttribute(name, value.split(' ').map(rename).join(' '));
-    }
-  }
+  if (prefix !== 'ritual') renameIds(form, 'ritual', prefix);
   return form;
 }
 

@@ -1,6 +1,6 @@
 // @ts-check
 // One line of Rituals each: a ritual with its day's mark, a date night, a day of ours.
-import { busy } from '../shell/dom.js';
+import { busy, make } from '../shell/dom.js';
 import { clockTime, instantOf, rhythmWords, sharedIn, whenWords } from './days.js';
 
 /** @typedef {import('./rules.js').Ritual} Ritual */
@@ -14,17 +14,9 @@ export const TITLES = /** @type {Record<string, string>} */ ({
   date_night: 'Date night', state_of_us: 'The weekly state of us', own: 'Our ritual',
 });
 
-/** An element with a class and text. */
-export function el(/** @type {string} */ tag, className = '', text = '') {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text) element.textContent = text;
-  return element;
-}
-
 /** A small button that runs its action busy. */
 export function button(/** @type {string} */ text, /** @type {() => Promise<unknown>} */ action, className = 'button small quiet') {
-  const b = /** @type {HTMLButtonElement} */ (el('button', className, text));
+  const b = /** @type {HTMLButtonElement} */ (make('button', className, text));
   b.type = 'button';
   b.addEventListener('click', () => busy(b, async () => { await action(); }).catch(console.error));
   return b;
@@ -51,12 +43,12 @@ export function whenOf(/** @type {Ritual} */ ritual, /** @type {RitualsState} */
  * @param {{done: string | null, state: RitualsState, actions: import('./view.js').RitualsActions, edit: () => void}} context
  */
 export function ritualItem(ritual, { done, state, actions, edit }) {
-  const item = el('li', 'rituals-item');
+  const item = make('li', 'rituals-item');
   item.dataset.id = ritual.id;
   const title = titleOf(ritual);
-  item.append(el('p', 'rituals-item-title', title), el('p', 'hint', whenOf(ritual, state)));
-  if (ritual.state === 'paused') item.append(el('p', 'rituals-paused', 'Paused: no reminders until you take it up again.'));
-  const row = el('div', 'rituals-actions');
+  item.append(make('p', 'rituals-item-title', title), make('p', 'hint', whenOf(ritual, state)));
+  if (ritual.state === 'paused') item.append(make('p', 'rituals-paused', 'Paused: no reminders until you take it up again.'));
+  const row = make('div', 'rituals-actions');
   if (!ritual.archived && !state.solo) {
     if (ritual.state === 'active') {
       row.append(done
@@ -66,7 +58,7 @@ export function ritualItem(ritual, { done, state, actions, edit }) {
     } else {
       row.append(button('Take it up again', () => actions.resume(ritual.id)));
     }
-    const change = /** @type {HTMLButtonElement} */ (el('button', 'button small quiet', 'Edit'));
+    const change = /** @type {HTMLButtonElement} */ (make('button', 'button small quiet', 'Edit'));
     change.type = 'button';
     change.dataset.action = 'edit';
     change.setAttribute('aria-label', `Edit “${title}”`);
@@ -74,7 +66,7 @@ export function ritualItem(ritual, { done, state, actions, edit }) {
     row.append(change, button('Remove', () => actions.remove(ritual.id)));
   }
   item.append(row);
-  if (done) item.append(el('p', 'hint', 'Only you see your marks.'));
+  if (done) item.append(make('p', 'hint', 'Only you see your marks.'));
   return item;
 }
 
@@ -85,16 +77,16 @@ export function ritualItem(ritual, { done, state, actions, edit }) {
  * @param {import('./view.js').RitualsActions} actions
  */
 export function dateItem(night, state, actions) {
-  const item = el('li', 'rituals-item');
+  const item = make('li', 'rituals-item');
   item.dataset.id = night.id;
   const at = new Date(night.at);
   const when = new Intl.DateTimeFormat(undefined, {
     timeZone: state.me.user.time_zone, weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit',
   }).format(at);
-  item.append(el('p', 'rituals-item-title', night.what), el('p', 'hint', [when, night.place].filter(Boolean).join(' · ')));
-  const row = el('div', 'rituals-actions');
+  item.append(make('p', 'rituals-item-title', night.what), make('p', 'hint', [when, night.place].filter(Boolean).join(' · ')));
+  const row = make('div', 'rituals-actions');
   if (night.state === 'remembered') {
-    const link = /** @type {HTMLAnchorElement} */ (el('a', 'link', 'Kept in your timeline'));
+    const link = /** @type {HTMLAnchorElement} */ (make('a', 'link', 'Kept in your timeline'));
     link.href = '#timeline';
     row.append(link);
   } else if (!night.archived && !state.solo) {
@@ -112,13 +104,13 @@ export function dateItem(night, state, actions) {
  * @param {import('./view.js').RitualsActions} actions
  */
 export function anniversaryItem(day, state, actions) {
-  const item = el('li', 'rituals-item');
+  const item = make('li', 'rituals-item');
   item.dataset.id = day.record.id;
   const date = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', day: 'numeric', month: 'long' }).format(instantOf(day.next, '12:00', 'UTC'));
   const years = day.years > 0 ? `, ${day.years} ${day.years === 1 ? 'year' : 'years'}` : '';
-  item.append(el('p', 'rituals-item-title', day.record.title), el('p', 'hint', `${date}: ${whenWords(day.days)}${years}`));
+  item.append(make('p', 'rituals-item-title', day.record.title), make('p', 'hint', `${date}: ${whenWords(day.days)}${years}`));
   if (!day.record.archived && !state.solo) {
-    const row = el('div', 'rituals-actions');
+    const row = make('div', 'rituals-actions');
     row.append(
       button(day.record.remind ? 'No reminder' : 'Remind us the day before', () => actions.remind(day.record.id, !day.record.remind)),
       button('Remove', () => actions.removeDay(day.record.id)),

@@ -3,8 +3,8 @@
 // soon, and the way into Rituals.
 import { recordsOfKind } from '../core/db.js';
 import { localDay } from '../core/local-rules.js';
-import { whenChanged } from '../core/time.js';
-import { newestOnly } from '../shell/dom.js';
+import { keepShown } from '../core/time.js';
+import { make, newestOnly } from '../shell/dom.js';
 import { addStyles } from '../shell/sections.js';
 import { daysBetween, nextReturn, whenWords } from './days.js';
 
@@ -14,14 +14,6 @@ import { daysBetween, nextReturn, whenWords } from './days.js';
 
 /** Our days shown on Today this many days ahead. */
 const SOON_DAYS = 14;
-
-/** An element with a class and text. */
-function make(/** @type {string} */ tag, className = '', text = '') {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text) element.textContent = text;
-  return element;
-}
 
 /** The countdown card, or null when there is nothing to count down to. */
 function countdownCard(/** @type {Visit | null} */ visit, /** @type {{title: string, days: number}[]} */ soon, /** @type {string} */ today) {
@@ -86,20 +78,6 @@ export function runCountdown(slot, me, db, engine) {
       }
     },
   );
-  const show = () => {
-    refresh().catch(console.error);
-  };
-  const offChange = engine.onChange(show);
   // A new day in my own time zone: one day fewer to go.
-  const stopClock = whenChanged(() => localDay(me.user.time_zone), show);
-  return {
-    update(next) {
-      me = next;
-      show();
-    },
-    stop() {
-      offChange();
-      stopClock();
-    },
-  };
+  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: () => localDay(me.user.time_zone) });
 }

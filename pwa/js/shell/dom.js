@@ -18,6 +18,49 @@ export function fromTemplate(id) {
 }
 
 /**
+ * A new element with a class and text (either may be empty).
+ * @param {string} tag
+ * @returns {HTMLElement}
+ */
+export function make(tag, className = '', text = '') {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text) element.textContent = text;
+  return element;
+}
+
+/**
+ * A new SVG element with its attributes and text, for the small inline charts.
+ * @param {string} name
+ * @param {Record<string, string | number>} [attributes]
+ * @returns {SVGElement}
+ */
+export function draw(name, attributes = {}, text = '') {
+  const element = /** @type {SVGElement} */ (document.createElementNS('http://www.w3.org/2000/svg', name));
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  if (text) element.textContent = text;
+  return element;
+}
+
+/**
+ * Give a second copy of a form its own ids: each id, and each label or ARIA reference to one, that starts
+ * "<from>-" starts "<to>-" instead.
+ * @param {Element} root
+ * @param {string} from
+ * @param {string} to
+ */
+export function renameIds(root, from, to) {
+  const rename = (/** @type {string} */ id) => id.replace(new RegExp(`^${from}-`), `${to}-`);
+  for (const element of [root, ...root.querySelectorAll('*')]) {
+    if (element.id) element.id = rename(element.id);
+    for (const name of ['for', 'aria-describedby', 'aria-labelledby']) {
+      const value = element.getAttribute(name);
+      if (value) element.setAttribute(name, value.split(' ').map(rename).join(' '));
+    }
+  }
+}
+
+/**
  * The element marked data-ref="name" inside root.
  * @template {HTMLElement} [T=HTMLElement]
  * @param {ParentNode} root

@@ -2,7 +2,7 @@
 // The state of us's controller: reads the week's records from the local copy (all of it works offline), follows
 // the address (#weekly for this week, #weekly/<Monday> for a past one) and turns what is written into mutations.
 import { recordsOfKind } from '../core/db.js';
-import { whenChanged } from '../core/time.js';
+import { keepShown } from '../core/time.js';
 import { newestOnly } from '../shell/dom.js';
 import './rules.js';
 import { showWeekly } from './view.js';
@@ -102,19 +102,10 @@ export function runWeekly(slot, me, db, engine) {
     if (location.hash.startsWith('#weekly')) again();
   };
   window.addEventListener('hashchange', onHash);
-  const offChange = engine.onChange(again);
-  // A new week begins: this week's talk moves on, and the last one is kept among the past weeks.
-  const stopClock = whenChanged(() => coupleWeek(me), again);
-  again();
-  return {
-    update(next) {
-      me = next;
-      again();
-    },
-    stop() {
-      offChange();
-      stopClock();
-      window.removeEventListener('hashchange', onHash);
-    },
-  };
+  // Shown now, and again when a new week begins: this week's talk moves on, and the last one is kept among the past weeks.
+  return keepShown(engine, refresh, {
+    setMe: (next) => { me = next; },
+    clock: () => coupleWeek(me),
+    stop: () => window.removeEventListener('hashchange', onHash),
+  });
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // The weeks of the state of us: the couple's week (Monday first), the records' ids, and what a week holds.
 import { localDay, uuid5 } from '../core/local-rules.js';
+import { addDays, weekOf } from '../history/days.js';
 
 /** @typedef {import('./rules.js').WeeklyNote} WeeklyNote */
 /** @typedef {import('./rules.js').WeeklyTopic} WeeklyTopic */
@@ -8,18 +9,8 @@ import { localDay, uuid5 } from '../core/local-rules.js';
 /** @typedef {import('../core/local-rules.js').Checkin} Checkin */
 /** @typedef {import('../core/api.js').Me} Me */
 
-/** A date (YYYY-MM-DD) moved by some days. */
-export function addDays(/** @type {string} */ day, /** @type {number} */ days) {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-/** The Monday of the week a day is in. */
-export function weekOf(/** @type {string} */ day) {
-  const [y, m, d] = day.split('-').map(Number);
-  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
-  return addDays(day, -weekday);
-}
+// Days and weeks as Looking back counts them (Monday first).
+export { addDays, weekOf };
 
 /** The couple's week now: the week of the newer of our local dates (as the daily question's day). */
 export function coupleWeek(/** @type {Me} */ me, at = new Date()) {
