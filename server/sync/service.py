@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 import marshmallow as ma
 from flask import current_app
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import Select, and_, bindparam, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import aliased
 
@@ -268,36 +269,90 @@ def push(user_id: uuid.UUID, client_id: str, schema_version: int, mutations: lis
     return answer
 
 
+@functools.cache
+def _pull_header() -> Select:
+    """The statement that opens a pull: space, partner, restore epoch and the device's row.
+
+    One statement and one snapshot (DESIGN §10: the partner as of the records), built
+    once: with nothing new, it is the whole of the pull's reading.
+    """
+    partner = aliased(User)
+    return (
+        select(
+            Space.id,
+            Space.version,
+            Space.purged_version,
+            Space.kind,
+            Space.created_at,
+            Space.unpaired_by,
+            partner.id.label("partner_id"),
+            partner.display_name.label("partner_name"),
+            partner.time_zone.label("partner_time_zone"),
+            current_epoch().label("epoch"),
+            SyncClient.user_id.label("client_owner"),
+            SyncClient.last_mutation_id,
+        )
+        .join(User, User.space_id == Space.id)
+        .outerjoin(partner, and_(partner.space_id == Space.id, partner.id != User.id))
+        .outerjoin(SyncClient, SyncClient.id == bindparam("client_id"))
+        .where(User.id == bindparam("user_id"))
+    )
+
+
+def _changes(
+    user_id: uuid.UUID, space_id: uuid.UUID, version: int, cookie: cookies.Cookie, limit: int
+) -> tuple[list[dict], cookies.Cookie]:
+    """Read the page of changes after the cookie; return it and the cookie that follows it."""
+    visible = or_(Record.author_id == user_id, Record.visibility == SHARED)
+    if cookie.baseline is None:
+        shown = or_(visible, Record.ever_shared)
+    else:
+        # A snapshot skips what the client cannot have: tombstones and unshared
+        # records from before it started; later changes come as they are.
+        shown = or_(
+            and_(visible, Record.tombstone.is_(False)),
+            and_(Record.version > cookie.baseline, or_(visible, Record.ever_shared)),
+        )
+    if cookie.after_id is None:
+        after = Record.version > cookie.version
+    else:
+        after = tuple_(Record.version, Record.id) > tuple_(cookie.version, cookie.after_id)
+    rows = db.session.scalars(
+        select(Record)
+        .where(Record.space_id == space_id, after, shown)
+        .order_by(Record.version, Record.id)
+        .limit(limit + 1)
+    ).all()
+    patch = []
+    for record in rows[:limit]:
+        if record.tombstone or not record.visible_to(user_id):
+            patch.append({"op": "del", "kind": record.kind, "id": str(record.id)})
+        else:
+            patch.append(
+                {
+                    "op": "put",
+                    "kind": record.kind,
+                    "id": str(record.id),
+                    "value": record_value(record),
+                }
+            )
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        return patch, cookies.Cookie(
+            space_id, last.version, last.id, cookie.baseline, epoch=cookie.epoch
+        )
+    return patch, cookies.Cookie(space_id, version, None, epoch=cookie.epoch)
+
+
 def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limit: int) -> dict:
     with read_transaction():
         # Plain rows, not entities: a pull with nothing new should cost next to nothing.
-        # The partner comes in the same query and snapshot as the records (DESIGN §10).
-        partner = aliased(User)
         space = db.session.execute(
-            select(
-                Space.id,
-                Space.version,
-                Space.purged_version,
-                Space.kind,
-                Space.created_at,
-                Space.unpaired_by,
-                partner.id.label("partner_id"),
-                partner.display_name.label("partner_name"),
-                partner.time_zone.label("partner_time_zone"),
-                current_epoch().label("epoch"),
-            )
-            .join(User, User.space_id == Space.id)
-            .outerjoin(partner, and_(partner.space_id == Space.id, partner.id != User.id))
-            .where(User.id == user_id)
+            _pull_header(), {"user_id": user_id, "client_id": client_id}
         ).first()
         if space is None:
             raise ApiError(401, "unauthorized", "Sign in first.")
-        owner_and_last = db.session.execute(
-            select(SyncClient.user_id, SyncClient.last_mutation_id).where(
-                SyncClient.id == client_id
-            )
-        ).first()
-        _check_owner(owner_and_last.user_id if owner_and_last else None, user_id)
+        _check_owner(space.client_owner, user_id)
         cookie = cookies.decode(cookie_text)
         reset = (
             cookie is None
@@ -309,51 +364,17 @@ def _pull_once(user_id: uuid.UUID, client_id: str, cookie_text: str | None, limi
         if reset:
             cookie = cookies.Cookie(space.id, 0, None, space.version, epoch=space.epoch or 0)
         assert cookie is not None
-        visible = or_(Record.author_id == user_id, Record.visibility == SHARED)
-        if cookie.baseline is None:
-            shown = or_(visible, Record.ever_shared)
+        if not reset and cookie.after_id is None and cookie.version == space.version:
+            # Nothing new: no record has a version past its space's (they are written
+            # together), so the records need not be read and the cookie stays as it is.
+            patch, has_more, next_text = [], False, cookie_text
         else:
-            # A snapshot skips what the client cannot have: tombstones and unshared
-            # records from before it started; later changes come as they are.
-            shown = or_(
-                and_(visible, Record.tombstone.is_(False)),
-                and_(Record.version > cookie.baseline, or_(visible, Record.ever_shared)),
-            )
-        if cookie.after_id is None:
-            after = Record.version > cookie.version
-        else:
-            after = tuple_(Record.version, Record.id) > tuple_(cookie.version, cookie.after_id)
-        rows = db.session.scalars(
-            select(Record)
-            .where(Record.space_id == space.id, after, shown)
-            .order_by(Record.version, Record.id)
-            .limit(limit + 1)
-        ).all()
-        has_more = len(rows) > limit
-        rows = rows[:limit]
-        patch = []
-        for record in rows:
-            if record.tombstone or not record.visible_to(user_id):
-                patch.append({"op": "del", "kind": record.kind, "id": str(record.id)})
-            else:
-                patch.append(
-                    {
-                        "op": "put",
-                        "kind": record.kind,
-                        "id": str(record.id),
-                        "value": record_value(record),
-                    }
-                )
-        if has_more:
-            last = rows[-1]
-            next_cookie = cookies.Cookie(
-                space.id, last.version, last.id, cookie.baseline, epoch=cookie.epoch
-            )
-        else:
-            next_cookie = cookies.Cookie(space.id, space.version, None, epoch=cookie.epoch)
+            patch, next_cookie = _changes(user_id, space.id, space.version, cookie, limit)
+            has_more = next_cookie.after_id is not None  # it names where the page ended
+            next_text = cookies.encode(next_cookie)
         return {
-            "cookie": cookies.encode(next_cookie),
-            "last_mutation_id": owner_and_last.last_mutation_id if owner_and_last else 0,
+            "cookie": next_text,
+            "last_mutation_id": space.last_mutation_id or 0,
             "reset": reset,
             "patch": patch,
             "has_more": has_more,

@@ -479,3 +479,40 @@ def test_unpairing_archives_agreements_and_promises_and_splits_memories(app, mak
     assert a.results[retire]["status"] == "rejected"
     assert a.results[edit]["status"] == "applied"
     assert s.records[shared_memory].get("place") in (None, "")
+
+
+def test_a_pull_with_nothing_new_reads_no_records_and_misses_nothing(app, make_couple, device):
+    alex, sam = make_couple()
+    a, s = device(alex), device(sam)
+    a.mutate("checkin.save", **checkin_args(days(1)[0]))
+    a.sync()
+    s.pull()
+    cookie = s.cookie
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        quiet = s.pull_request()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert quiet.status_code == 200
+    assert quiet.json["patch"] == [] and not quiet.json["has_more"] and not quiet.json["reset"]
+    assert quiet.json["cookie"] == cookie  # the same place: nothing was handed out
+    assert quiet.json["partner"]["display_name"] == "Alex"
+    # The session, then one read of the space, partner, epoch and device; no records.
+    assert not any("FROM records" in statement for statement in statements), statements
+    assert len(statements) == 2, statements
+
+    # The partner's next change is not skipped by the quick answer.
+    a.mutate("checkin.save", **checkin_args(days(2)[1]))
+    a.sync()
+    s.pull()
+    assert sorted(c["day"] for c in s.of_kind("checkin")) == days(2)
+    assert s.records == server_view(app, sam.id)
