@@ -94,9 +94,19 @@ class MutationContext:
     applied: list[Change] = field(default_factory=list)
     # Records the running mutation created (True) or changed (False).
     touched: dict[uuid.UUID, tuple[Record, bool]] = field(default_factory=dict)
+    # Records this push created: found without a query, flushed or not (the identity map
+    # holds no pending record).
+    created: dict[uuid.UUID, Record] = field(default_factory=dict)
 
     def begin_mutation(self) -> None:
         """Start recording what the next mutation changes."""
+        self.touched = {}
+
+    def drop_mutation(self) -> None:
+        """Forget what a refused mutation created: its changes are rolled back."""
+        for record_id, (_record, created) in self.touched.items():
+            if created:
+                self.created.pop(record_id, None)
         self.touched = {}
 
     def end_mutation(self, name: str) -> None:
@@ -139,7 +149,7 @@ class MutationContext:
         """Return the record of this space with this id and kind, whoever may see it."""
         if record_id in self.free_ids:
             return None
-        record = db.session.get(Record, (self.space.id, record_id))
+        record = self.created.get(record_id) or db.session.get(Record, (self.space.id, record_id))
         if record is None:
             self.free_ids.add(record_id)
         if record is None or record.kind != kind:
@@ -188,7 +198,9 @@ class MutationContext:
         if not derived_id and record_id.version in (3, 5):
             raise unusable_id()
         if record_id not in self.free_ids:
-            existing = db.session.get(Record, (self.space.id, record_id))
+            existing = self.created.get(record_id) or db.session.get(
+                Record, (self.space.id, record_id)
+            )
             if existing is not None and not existing.visible_to(self.user.id):
                 # Told as any unusable id is: "exists" would reveal a record one may not see.
                 raise unusable_id()
@@ -214,6 +226,7 @@ class MutationContext:
             data=data,
         )
         db.session.add(record)
+        self.created[record_id] = record
         self.changed.append(record)
         self.touched[record_id] = (record, True)
         return record

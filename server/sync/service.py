@@ -106,7 +106,12 @@ class Careful(Exception):
 
 
 def _left_changes(ctx: MutationContext) -> bool:
-    """Tell whether the running mutation changed anything (all before it was flushed)."""
+    """Tell whether the running mutation may have changed anything.
+
+    The quick way flushes only at the end of the batch, so the changes of the mutations
+    before count too: a refusal after any of them is redone the careful way (refusals
+    are rare; a batch that only creates and edits is the common case).
+    """
     session = db.session
     return bool(ctx.touched or session.new or session.dirty or session.deleted)
 
@@ -130,9 +135,9 @@ def _apply(ctx: MutationContext, mutation: dict[str, Any], careful: bool) -> dic
             with db.session.begin_nested():
                 spec.fn(ctx, args)
         else:
+            # Not flushed here: the batch's inserts and updates go out together at its end.
             try:
                 spec.fn(ctx, args)
-                db.session.flush()
             except Rejected:
                 if _left_changes(ctx):
                     raise Careful() from None
@@ -144,6 +149,7 @@ def _apply(ctx: MutationContext, mutation: dict[str, Any], careful: bool) -> dic
                 raise Careful() from None
         ctx.end_mutation(spec.name)
     except Rejected as rejection:
+        ctx.drop_mutation()
         error = {"code": rejection.code, "message": rejection.message}
         if rejection.fields:
             error["fields"] = rejection.fields
@@ -226,6 +232,12 @@ def _push_once(
             last = mutation["id"]
         client.last_mutation_id = last
         client.last_seen_at = ctx.now
+        try:
+            db.session.flush()
+        except DBAPIError as error:
+            if careful or _is_serialization_failure(error):
+                raise
+            raise Careful() from None  # which mutation the database refused is unknown
         space_id, applied = space.id, ctx.applied
     if applied:
         _after_commit(user_id, space_id, applied)

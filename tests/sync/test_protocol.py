@@ -127,6 +127,30 @@ def test_a_refusal_after_a_change_leaves_nothing_of_it(make_couple, device, monk
     assert sorted(c["day"] for c in s.of_kind("checkin")) == [days(4)[0], *days(4)[2:]]
 
 
+def test_a_refused_creation_can_be_made_again_later_in_the_same_push(
+    make_couple, device, monkeypatch
+):
+    """What a refused mutation created is gone for the mutations after it, not only the database."""
+    alex, sam = make_couple()
+    a = device(alex)
+    day = days(1)[0]
+    first = a.mutate("checkin.save", **checkin_args(day, note="first try"))
+    again = a.mutate("checkin.save", **checkin_args(day, note="second try"))
+
+    def refuse_first(real, ctx, args):
+        real(ctx, args)
+        if args["note"] == "first try":
+            raise sync_registry.Rejected("invalid", "Changed its mind.")
+
+    replace_checkin_save(monkeypatch, refuse_first)
+    a.push()
+    assert a.results[first]["status"] == "rejected"
+    assert a.results[again]["status"] == "applied"
+    s = device(sam)
+    s.pull()
+    assert [c["note"] for c in s.of_kind("checkin")] == ["second try"]
+
+
 def test_a_gap_stops_the_batch_until_the_missing_mutation_arrives(make_user, device):
     user = make_user()
     d = device(user)
