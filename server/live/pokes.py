@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 
 from flask import has_request_context, session
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from server import events
 from server.extensions import db
 from server.live import service
-from server.sync.models import Record
-from server.sync.registry import Change, after_commit
+from server.sync.registry import Pushed, after_commit
 
 
 def _this_session() -> str | None:
@@ -23,33 +22,13 @@ def _this_session() -> str | None:
 
 
 @after_commit(first=True)  # an open app hears before the push queue is told
-def poke_after_push(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Change]) -> None:
+def poke_after_push(pushed: Pushed) -> None:
     """Poke the members who see what the push changed, once it has committed."""
-    from server.accounts.models import User
-    from server.spaces.models import Space
-
     # The partner pulls whatever was ever shared (a shared record deleted or made private
     # comes as a deletion); a record private from the start is only its author's news.
-    partner_sees = any(change.shared for change in applied) or bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Record.space_id == space_id,
-                    Record.id.in_([change.record_id for change in applied]),
-                    Record.ever_shared.is_(True),
-                )
-            )
-        )
-    )
-    members = db.session.execute(
-        select(User.id, Space.version)
-        .join(Space, User.space_id == Space.id)
-        .where(Space.id == space_id)
-    ).all()
-    if not members:
-        return
-    users = [member.id for member in members if partner_sees or member.id == user_id]
-    service.poke(users, members[0].version, skip=_this_session())
+    partner_sees = any(change.shared or change.ever_shared for change in pushed.applied)
+    users = [m for m in pushed.members if partner_sees or m == pushed.user_id]
+    service.poke(users, pushed.version, skip=_this_session())
 
 
 def _members_and_version(user_id: uuid.UUID):

@@ -22,7 +22,7 @@ from server.extensions import db
 from server.push import guard, keys, messages, notify
 from server.push.models import PushSubscription
 from server.push.sender import GONE, REFUSED, RETRY, SENT, Sender
-from server.sync.registry import Change, after_commit
+from server.sync.registry import MutationContext, Pushed, after_commit, before_commit
 
 log = logging.getLogger(__name__)
 
@@ -163,8 +163,15 @@ def queue_of(app: Flask) -> PushQueue:
     return app.extensions["hearth_push_queue"]
 
 
+@before_commit
+def _partner_to_tell(ctx: MutationContext) -> None:
+    """Under the push's transaction: whether the partner has a device to notify."""
+    if any(change.shared for change in ctx.applied):
+        ctx.notes["partner_to_tell"] = notify.partner_to_tell(ctx.user.id, ctx.space.id)
+
+
 @after_commit
-def _on_push_committed(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Change]) -> None:
+def _on_push_committed(pushed: Pushed) -> None:
     """Hand a push's partner-visible changes to the worker (private ones never leave)."""
     from flask import current_app
 
@@ -176,12 +183,12 @@ def _on_push_committed(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Ch
             "created": c.created,
             "shared": True,
         }
-        for c in applied
+        for c in pushed.applied
         if c.shared
     ]
     # Nobody to tell (the partner has no device): nothing is queued.
-    if visible and notify.partner_to_tell(user_id, space_id) is not None:
-        queue_of(current_app).note_changes(str(user_id), str(space_id), visible)
+    if visible and pushed.notes.get("partner_to_tell") is not None:
+        queue_of(current_app).note_changes(str(pushed.user_id), str(pushed.space_id), visible)
 
 
 @events.unpaired.connect

@@ -74,6 +74,26 @@ class Change:
     created: bool
     # Shared and not deleted: the partner can see it.
     shared: bool
+    # Shared at some time: the partner's devices hold it (or its deletion is news to them).
+    ever_shared: bool = False
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """A committed push, for the after-commit hooks: read while its transaction was open.
+
+    What the hooks need is gathered before the commit, on the push's own connection, so
+    that telling others costs the request no second transaction.
+    """
+
+    user_id: uuid.UUID
+    space_id: uuid.UUID
+    version: int
+    # The space's members when the push committed (the space row was locked).
+    members: tuple[uuid.UUID, ...]
+    applied: list[Change]
+    # What the before-commit hooks noted, by name.
+    notes: dict[str, Any]
 
 
 def local_today(user: User, now: datetime) -> date:
@@ -92,6 +112,8 @@ class MutationContext:
     free_ids: set[uuid.UUID] = field(default_factory=set)
     # What the applied mutations changed, for the after-commit hooks.
     applied: list[Change] = field(default_factory=list)
+    # What the before-commit hooks note for their after-commit halves.
+    notes: dict[str, Any] = field(default_factory=dict)
     # Records the running mutation created (True) or changed (False).
     touched: dict[uuid.UUID, tuple[Record, bool]] = field(default_factory=dict)
     # Records this push created: found without a query, flushed or not (the identity map
@@ -113,7 +135,9 @@ class MutationContext:
         """Keep what the mutation that just applied changed."""
         for record, created in self.touched.values():
             shared = record.visibility == SHARED and not record.tombstone
-            self.applied.append(Change(name, record.kind, record.id, created, shared))
+            self.applied.append(
+                Change(name, record.kind, record.id, created, shared, record.ever_shared)
+            )
         self.touched = {}
 
     @cached_property
@@ -279,8 +303,11 @@ class Mutator:
 MUTATORS: dict[str, Mutator] = {}
 # Run at the start of every push, under the space lock (e.g. promises turning missed).
 BEFORE_PUSH: list[Callable[[MutationContext], None]] = []
-# Run after a push commits, with the pusher's id, the space id and what the push changed.
-AFTER_COMMIT: list[Callable[[uuid.UUID, uuid.UUID, list[Change]], None]] = []
+# Run in a push that changed something, just before its commit: a chance to read, under
+# the space lock and on the push's connection, what the after-commit half will need.
+BEFORE_COMMIT: list[Callable[[MutationContext], None]] = []
+# Run after a push that changed something has committed.
+AFTER_COMMIT: list[Callable[[Pushed], None]] = []
 # Per kind: a function adding derived fields to a record's value (or None).
 PRESENTERS: dict[str, Callable[[Record], dict[str, Any]] | None] = {}
 # Per kind whose ids depend on the space: the id a record takes in another space.
@@ -307,9 +334,13 @@ def before_push(fn: Callable[[MutationContext], None]) -> Callable[[MutationCont
     return fn
 
 
-def after_commit(
-    fn: Callable[[uuid.UUID, uuid.UUID, list[Change]], None] | None = None, *, first: bool = False
-):
+def before_commit(fn: Callable[[MutationContext], None]) -> Callable[[MutationContext], None]:
+    """Register a function run with the context before a push that changed something commits."""
+    BEFORE_COMMIT.append(fn)
+    return fn
+
+
+def after_commit(fn: Callable[[Pushed], None] | None = None, *, first: bool = False):
     """Register a function run after every push that changed something has committed."""
 
     def register(fn):

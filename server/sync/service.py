@@ -29,10 +29,11 @@ from server.sync.models import SHARED, Record, SyncClient
 from server.sync.moves import lock_space
 from server.sync.registry import (
     AFTER_COMMIT,
+    BEFORE_COMMIT,
     BEFORE_PUSH,
     MUTATORS,
-    Change,
     MutationContext,
+    Pushed,
     Rejected,
     Transient,
     record_value,
@@ -238,9 +239,9 @@ def _push_once(
             if careful or _is_serialization_failure(error):
                 raise
             raise Careful() from None  # which mutation the database refused is unknown
-        space_id, applied = space.id, ctx.applied
-    if applied:
-        _after_commit(user_id, space_id, applied)
+        pushed = _pushed(ctx) if ctx.applied else None
+    if pushed is not None:
+        _after_commit(pushed)
     if transient:
         raise ApiError(
             503,
@@ -251,11 +252,26 @@ def _push_once(
     return {"last_mutation_id": last, "results": results}
 
 
-def _after_commit(user_id: uuid.UUID, space_id: uuid.UUID, applied: list[Change]) -> None:
+def _pushed(ctx: MutationContext) -> Pushed:
+    """Gather, before the commit, what the after-commit hooks will be told."""
+    for hook in BEFORE_COMMIT:
+        hook(ctx)
+    members = db.session.scalars(select(User.id).where(User.space_id == ctx.space.id)).all()
+    return Pushed(
+        user_id=ctx.user.id,
+        space_id=ctx.space.id,
+        version=ctx.version,
+        members=tuple(members),
+        applied=ctx.applied,
+        notes=ctx.notes,
+    )
+
+
+def _after_commit(pushed: Pushed) -> None:
     """Tell the after-commit hooks; the push has succeeded whatever they do."""
     for hook in AFTER_COMMIT:
         try:
-            hook(user_id, space_id, applied)
+            hook(pushed)
         except Exception:
             log.exception("after-commit hook %s failed", getattr(hook, "__name__", hook))
 
