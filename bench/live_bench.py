@@ -663,14 +663,16 @@ def serve(
     label: str,
     log_path: Path,
     tmp: Path,
+    port: int | None = None,
 ) -> Iterator[Server]:
-    """Run gunicorn with these options on a free loopback port until the block ends.
+    """Run gunicorn with these options on a loopback port (a free one by default) until the
+    block ends.
 
     It yields once the server answers and its workers are up (30 s at most for them).
     """
     from gunicorn.config import KNOWN_SETTINGS
 
-    port = free_port()
+    port = port or free_port()
     # A recent gunicorn opens a control socket, by default one per user: this run has its own.
     control = [f"--control-socket={tmp / 'gunicorn.ctl'}"] * any(
         setting.name == "control_socket" for setting in KNOWN_SETTINGS

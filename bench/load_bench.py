@@ -62,14 +62,16 @@ import os
 import platform
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -99,6 +101,7 @@ from sync_bench import (
     BenchError,
     Connection,
     Database,
+    free_port,
     migrate,
     open_database,
     pair,
@@ -776,10 +779,42 @@ class Phone:
 # --- The server and what it uses ---------------------------------------------------------
 
 
+@dataclass
+class Instances:
+    """Several gunicorn instances on one port (SO_REUSEPORT), seen as one server.
+
+    The kernel spreads the connections over them as a load balancer in front of two
+    app servers would: they share the database, Redis and the photo folder, and a
+    partner's poke crosses from one to the other through Redis.
+    """
+
+    servers: list[Server]
+
+    @property
+    def port(self) -> int:
+        return self.servers[0].port
+
+    @property
+    def label(self) -> str:
+        return f"{len(self.servers)} instances on one port, each {self.servers[0].label}"
+
+    @property
+    def command(self) -> str:
+        return f"{len(self.servers)} x {self.servers[0].command}"
+
+    def masters(self) -> list[subprocess.Popen]:
+        return [server.process for server in self.servers]
+
+    def workers(self) -> list[int]:
+        return sorted(pid for server in self.servers for pid in server.workers())
+
+
+@contextmanager
 def running_server(
     env: dict[str, str], args: argparse.Namespace, log_path: Path, spec: str, tmp: Path
-) -> AbstractContextManager[Server]:
-    """Run gunicorn as the README's deployment does, on a free loopback port; yield it."""
+) -> Iterator[Instances]:
+    """Run gunicorn as the README's deployment does (--instances of it behind one loopback
+    port); yield them."""
     threads = args.threads + args.stream_room
     options = [
         "-c",
@@ -790,9 +825,21 @@ def running_server(
         str(threads),
         "--worker-connections",
         str(threads + 100),
+        *(["--reuse-port"] if args.instances > 1 else []),
     ]
     label = f"gthread, {args.workers} workers x {threads} threads"
-    return serve(env, options, spec, args.workers, label, log_path, tmp)
+    port = free_port()
+    with ExitStack() as stack:
+        servers = []
+        for n in range(args.instances):
+            own = tmp / f"instance-{n}"  # each its own control socket
+            own.mkdir(exist_ok=True)
+            servers.append(
+                stack.enter_context(
+                    serve(env, options, spec, args.workers, label, log_path, own, port=port)
+                )
+            )
+        yield Instances(servers)
 
 
 def proc(pid: int) -> dict[str, float] | None:
@@ -823,7 +870,7 @@ class Sampler:
     """
 
     def __init__(
-        self, server: Server, database: Database, app_name: str, every: float, run: Run
+        self, server: Instances, database: Database, app_name: str, every: float, run: Run
     ) -> None:
         self.server, self.database, self.app_name = server, database, app_name
         self.every, self.run = every, run
@@ -850,7 +897,7 @@ class Sampler:
     def tick(self) -> dict[str, dict[int, dict[str, float]]]:
         """Read every process once; count its CPU time; return what was read."""
         found = {
-            "master": {self.server.process.pid: proc(self.server.process.pid)},
+            "master": {p.pid: proc(p.pid) for p in self.server.masters()},
             "workers": {pid: proc(pid) for pid in self.server.workers()},
             "pg": {pid: proc(pid) for pid in self.backends()},
         }
@@ -886,7 +933,7 @@ class Sampler:
     def _loop(self) -> None:
         next_sample = now() + self.every
         while not self.done.wait(1.0):
-            if self.server.process.poll() is not None:
+            if any(master.poll() is not None for master in self.server.masters()):
                 self.run.failure = self.run.failure or "gunicorn exited during the run"
                 self.run.stop.set()
                 return
@@ -904,7 +951,7 @@ class Sampler:
         """Stop; take a last sample."""
         self.done.set()
         self.thread.join(10)
-        if self.server.process.poll() is None:
+        if all(master.poll() is None for master in self.server.masters()):
             self.sample(self.tick())
 
 
@@ -979,7 +1026,7 @@ def sign_up(port: int, couples: int) -> list[tuple[Account, Account]]:
 
 
 def drive(
-    server: Server,
+    server: Instances,
     pairs: list[tuple[Account, Account]],
     args: argparse.Namespace,
     database: Database,
@@ -1209,7 +1256,7 @@ def minute_rows(
 def report(found: dict[str, Any], args: argparse.Namespace, log: Path) -> dict[str, Any]:
     """Print the tables; return the JSON summary."""
     phones: list[Phone] = found["phones"]
-    server: Server = found["server"]
+    server: Instances = found["server"]
     seconds = found["seconds"]
     calls = sorted((c for p in phones for c in p.calls), key=lambda c: c.at)
     samples = found["samples"]
@@ -1522,7 +1569,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--saturate", action="store_true", help="no think time: find what the server holds"
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (per instance)")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="gunicorn instances sharing the port (--reuse-port), as two app servers would",
+    )
     parser.add_argument(
         "--threads", type=int, default=4, help="threads per worker for requests (streams apart)"
     )
@@ -1555,6 +1608,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("keep to 0.1-240 minutes and 1-500 couples")
     if not 0.01 <= args.rate <= 100 or not 1 <= args.workers <= 16 or not 1 <= args.threads <= 64:
         parser.error("keep to a rate of 0.01-100, 1-16 workers and 1-64 threads")
+    if not 1 <= args.instances <= 4:
+        parser.error("keep to 1-4 instances")
     if not 0 <= args.history <= 100_000 or not 64 <= args.photo_side <= 4096:
         parser.error("keep to 0-100000 records of history and photos of 64-4096 pixels")
     if not 1 <= args.sample_seconds <= 60:
