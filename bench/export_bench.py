@@ -49,6 +49,7 @@ from sync_bench import (
     ROOT,
     SESSION_COOKIE,
     BenchError,
+    gunicorn_processes,
     migrate,
     open_database,
     pair,
@@ -72,17 +73,7 @@ def _status_kib(pid: int, field: str) -> int:
 
 def worker_pid(port: int) -> int:
     """The one gunicorn worker serving this port: the process whose parent runs the same command."""
-    found: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes()
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if f"127.0.0.1:{port}".encode() in command and b"gunicorn" in command:
-            found[int(entry.name)] = parent
+    found = gunicorn_processes(port)
     workers = [pid for pid, parent in found.items() if parent in found]
     if len(workers) != 1:
         raise BenchError(f"expected one gunicorn worker on port {port}, found {workers}")
