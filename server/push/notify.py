@@ -71,7 +71,8 @@ def partner_to_tell(author_id: uuid.UUID, space_id: uuid.UUID) -> uuid.UUID | No
     )
 
 
-def _has_devices(user_id: uuid.UUID) -> bool:
+def has_devices(user_id: uuid.UUID) -> bool:
+    """Tell whether the user has a browser receiving notifications."""
     found = db.session.scalar(
         select(PushSubscription.id).where(PushSubscription.user_id == user_id).limit(1)
     )
@@ -121,7 +122,7 @@ def note_unpaired(former_partner_id: uuid.UUID) -> list[Due]:
     now = clock()
     with write_transaction():
         recipient = _lock_user(former_partner_id)
-        if recipient is None or not _has_devices(recipient.id):
+        if recipient is None or not has_devices(recipient.id):
             return []
         settings = db.session.get(PushSettings, recipient.id)
         at = _note(recipient, messages.PAIRING, None, None, [], settings, now)

@@ -166,8 +166,9 @@ def queue_of(app: Flask) -> PushQueue:
 @before_commit
 def _partner_to_tell(ctx: MutationContext) -> None:
     """Under the push's transaction: whether the partner has a device to notify."""
-    if any(change.shared for change in ctx.applied):
-        ctx.notes["partner_to_tell"] = notify.partner_to_tell(ctx.user.id, ctx.space.id)
+    partner = ctx.partner
+    if partner is not None and any(change.shared for change in ctx.applied):
+        ctx.notes["partner_to_tell"] = partner.id if notify.has_devices(partner.id) else None
 
 
 @after_commit

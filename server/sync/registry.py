@@ -145,6 +145,10 @@ class MutationContext:
         """The user's partner, looked up the first time a mutation needs it."""
         return partner_of(self.user)
 
+    def meet_partner(self, partner: User | None) -> None:
+        """Take the partner as already read (the push reads both members at once)."""
+        self.__dict__["partner"] = partner
+
     def today(self, user: User | None = None) -> date:
         """The local date of the user (by default the one pushing)."""
         return local_today(user or self.user, self.now)

@@ -23,7 +23,7 @@ from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
 from server.metrics import instruments as metrics
-from server.spaces.models import Space, unpairing
+from server.spaces.models import COUPLE, Space, unpairing
 from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
 from server.sync.moves import lock_space
@@ -180,7 +180,14 @@ def _push_once(
 ) -> dict[str, Any]:
     transient = False
     with write_transaction(repeatable_read=True):
-        user = db.session.get(User, user_id, populate_existing=True)  # with its space, joined
+        # Both members at once (each with the space, joined): the partner is often needed.
+        space_of_user = select(User.space_id).where(User.id == user_id).scalar_subquery()
+        members = db.session.scalars(
+            select(User)
+            .where(User.space_id == space_of_user)
+            .execution_options(populate_existing=True)
+        ).all()
+        user = next((member for member in members if member.id == user_id), None)
         if user is None:
             raise ApiError(401, "unauthorized", "Sign in first.")
         client = db.session.scalar(
@@ -205,6 +212,9 @@ def _push_once(
         # past the budget, the client sends the rest in its next request.
         deadline = time.monotonic() + current_app.config["SYNC_PUSH_BUDGET_MS"] / 1000
         ctx = MutationContext(user=user, space=space, version=version, now=utcnow())
+        ctx.meet_partner(
+            next((m for m in members if m.id != user_id), None) if space.kind == COUPLE else None
+        )
         for hook in BEFORE_PUSH:
             hook(ctx)
         results = []
@@ -256,12 +266,12 @@ def _pushed(ctx: MutationContext) -> Pushed:
     """Gather, before the commit, what the after-commit hooks will be told."""
     for hook in BEFORE_COMMIT:
         hook(ctx)
-    members = db.session.scalars(select(User.id).where(User.space_id == ctx.space.id)).all()
+    partner = ctx.partner  # read with the user
     return Pushed(
         user_id=ctx.user.id,
         space_id=ctx.space.id,
         version=ctx.version,
-        members=tuple(members),
+        members=(ctx.user.id,) if partner is None else (ctx.user.id, partner.id),
         applied=ctx.applied,
         notes=ctx.notes,
     )
