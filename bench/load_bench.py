@@ -796,11 +796,17 @@ class Instances:
 
     @property
     def label(self) -> str:
-        return f"{len(self.servers)} instances on one port, each {self.servers[0].label}"
+        one = self.servers[0].label
+        return (
+            one
+            if len(self.servers) == 1
+            else f"{len(self.servers)} instances on one port, each {one}"
+        )
 
     @property
     def command(self) -> str:
-        return f"{len(self.servers)} x {self.servers[0].command}"
+        one = self.servers[0].command
+        return one if len(self.servers) == 1 else f"{len(self.servers)} x {one}"
 
     def masters(self) -> list[subprocess.Popen]:
         return [server.process for server in self.servers]

@@ -14,7 +14,7 @@ import { offerInstall, offerUpdate, showIosHint, tellFailedSignIns } from './she
 import { showNotice } from './shell/notice.js';
 import { showSyncStatus } from './shell/sync-status.js';
 import { showRejections } from './shell/refusals.js';
-import { createSync } from './core/sync.js';
+import { REFUSALS, createSync } from './core/sync.js';
 import { isLocked } from './lock/gate.js';
 
 const view = /** @type {HTMLElement} */ (document.getElementById('view'));
@@ -141,9 +141,15 @@ async function enter(me) {
     { update: (/** @type {api.Me} */ next) => countdown.then((s) => s?.update(next)), stop: () => countdown.then((s) => s?.stop()) },
   ];
   // Refused changes stay in view whichever section is open, until the user dismisses them.
-  const rejections = async () => showRejections(view, await engine.rejections(), engine.dismissRejections, me);
-  const stopRejections = engine.onChange(() => {
-    rejections().catch(console.error);
+  let refused = false;
+  const rejections = async () => {
+    const list = await engine.rejections();
+    refused = list.length > 0;
+    showRejections(view, list, engine.dismissRejections, me);
+  };
+  // Shown, they follow their records too: the pull after a refusal says what became of each.
+  const stopRejections = engine.onChange((kinds) => {
+    if (refused || !kinds || kinds.has(REFUSALS)) rejections().catch(console.error);
   });
   rejections().catch(console.error);
   ended?.showEnding(homeScreen(), db, me.user.time_zone).catch(console.error);

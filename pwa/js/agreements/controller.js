@@ -75,6 +75,7 @@ export function runAgreements(slot, me, db, engine) {
   let stopped = false;
   // Review dates fall due at midnight in the user's own time zone.
   const running = keepShown(engine, refresh, {
+    kinds: ['agreement'],
     setMe: (next) => { me = next; },
     clock: () => localDay(me.user.time_zone),
     stop: () => {

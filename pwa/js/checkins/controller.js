@@ -61,7 +61,7 @@ export function runToday(slot, me, db, engine) {
 
   // Past midnight a new day begins, with a fresh check-in to write; past the partner's, theirs is no longer "their today".
   const days = () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`;
-  const running = keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: days });
+  const running = keepShown(engine, refresh, { kinds: ['checkin'], setMe: (next) => { me = next; }, clock: days });
   tellAboutStorage(db).then(view.storageNote, console.error);
   return running;
 }

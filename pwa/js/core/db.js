@@ -1,5 +1,6 @@
 // @ts-check
 // The only module that opens IndexedDB: one database per account, so two people on one browser never mix.
+import { cachedKind } from './record-cache.js';
 
 /**
  * @typedef {object} Mutation a change waiting in the outbox
@@ -119,13 +120,15 @@ export function setMeta(/** @type {IDBDatabase} */ db, /** @type {string} */ key
 }
 
 /**
- * Every record of a kind as the UI should show it (server state plus pending changes).
+ * Every record of a kind as the UI should show it (server state plus pending changes), frozen: the screens
+ * share them. Read from IndexedDB the first time, then from memory (record-cache.js).
  * @param {IDBDatabase} db
  * @param {string} kind
- * @returns {Promise<StoredRecord[]>}
+ * @returns {Promise<readonly StoredRecord[]>}
  */
 export function recordsOfKind(db, kind) {
-  return transact(db, ['records'], 'readonly', (tx) => req(tx.objectStore('records').index('kind').getAll(kind)));
+  return cachedKind(db, kind, () =>
+    transact(db, ['records'], 'readonly', (tx) => req(tx.objectStore('records').index('kind').getAll(kind))));
 }
 
 /** How many mutations wait in the outbox. */

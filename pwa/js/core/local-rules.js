@@ -34,7 +34,6 @@
  */
 
 import { applyMemory } from '../memories/rules.js';
-import { applyPromise } from '../promises/rules.js';
 
 /** @typedef {import('./db.js').StoredRecord} StoredRecord */
 /** @typedef {import('./db.js').Mutation} Mutation */
@@ -81,11 +80,11 @@ export function checkinId(/** @type {string} */ spaceId, /** @type {string} */ a
 /** The rules of the other kinds, by the prefix of the mutation name. */
 const KIND_RULES = /** @type {Record<string, typeof applyMemory>} */ ({
   memory: applyMemory,
-  promise: applyPromise,
 });
 /** Rules that load after the first screen, by prefix; the module registers itself. */
 const LATER = /** @type {Record<string, () => Promise<unknown>>} */ ({
   agreement: () => import('../agreements/rules.js'),
+  promise: () => import('../promises/rules.js'),
   repair: () => import('../repairs/rules.js'),
   question: () => import('../questions/rules.js'),
   ritual: () => import('../rituals/rules.js'),

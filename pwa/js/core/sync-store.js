@@ -1,10 +1,11 @@
 // @ts-check
-// The IndexedDB half of sync.js (its only caller): queue, rebase, refusals; each step one transaction.
+// The IndexedDB half of sync.js: queue and rebase; each step one transaction. Every write to the
+// records store is here, and told to the screens' copy in memory (record-cache.js) once it has committed.
 import { req, transact } from './db.js';
 import { applyLocal, rulesFor, targetOf } from './local-rules.js';
+import { noteWrites } from './record-cache.js';
 
 /** @typedef {import('./db.js').Mutation} Mutation */
-/** @typedef {import('./db.js').Rejection} Rejection */
 /** @typedef {import('./db.js').StoredRecord} StoredRecord */
 /** @typedef {import('./api.js').Me} Me */
 
@@ -35,11 +36,16 @@ export function clientIdOf(/** @type {IDBDatabase} */ db) {
  * @param {{name: string, args: Record<string, any>}[]} changes
  * @param {Me} me
  * @param {import('../memories/photo-store.js').StoredPhoto[]} [photos]
+ * @returns {Promise<Set<string>>} the kinds of the records written
  */
 export async function enqueue(db, changes, me, photos = []) {
   await rulesFor(() => changes.map((c) => c.name));
   const stores = ['records', 'outbox', 'meta', ...(photos.length ? ['photos'] : [])];
-  return transact(db, stores, 'readwrite', async (tx) => {
+  /** @type {Map<string, StoredRecord | null>} */
+  const written = new Map();
+  /** @type {Set<string>} */
+  const kinds = new Set();
+  await transact(db, stores, 'readwrite', async (tx) => {
     const [records, outbox, meta] = ['records', 'outbox', 'meta'].map((n) => tx.objectStore(n));
     for (const photo of photos) tx.objectStore('photos').put(photo);
     let id = /** @type {number} */ ((await req(meta.get('nextMutationId'))) ?? 1);
@@ -50,12 +56,18 @@ export async function enqueue(db, changes, me, photos = []) {
       outbox.add(mutation);
       id += 1;
       const target = targetOf(mutation);
-      const value = applyLocal(await req(records.get(target)), mutation, me);
+      const before = /** @type {StoredRecord | undefined} */ (await req(records.get(target)));
+      const value = applyLocal(before, mutation, me);
       if (value) records.put(value);
       else records.delete(target);
+      written.set(target, value);
+      const kind = value?.kind ?? before?.kind;
+      if (kind) kinds.add(kind);
     }
     meta.put(id, 'nextMutationId');
   });
+  noteWrites(db, written);
+  return kinds;
 }
 
 /**
@@ -71,46 +83,25 @@ export function queued(db, after, limit) {
 }
 
 /**
- * Keep the refused mutations of a push for the user to see.
- * @param {IDBDatabase} db
- * @param {import('./api.js').PushResult['results']} results
- * @param {Mutation[]} batch what was sent
- * @returns {Promise<boolean>} whether anything was refused
- */
-export async function keepRejections(db, results, batch) {
-  const refused = results.filter((r) => r.status === 'rejected');
-  if (!refused.length) return false;
-  const at = new Date().toISOString();
-  await transact(db, ['meta'], 'readwrite', async (tx) => {
-    const meta = tx.objectStore('meta');
-    /** @type {Rejection[]} */
-    const list = (await req(meta.get('rejections'))) ?? [];
-    for (const result of refused) {
-      const mutation = batch.find((m) => m.id === result.id);
-      // A retried push may report the same refusal twice.
-      if (!mutation || list.some((r) => r.id === result.id)) continue;
-      const error = result.error ?? { code: 'rejected', message: 'The server refused this change.' };
-      list.push({ id: mutation.id, name: mutation.name, args: mutation.args, error, at });
-    }
-    meta.put(list, 'rejections');
-  });
-  return true;
-}
-
-/**
  * Apply one pull page, drop the mutations the server has, and rebase the ones still pending.
  * @param {IDBDatabase} db
  * @param {import('./api.js').PullPage} page
  * @param {Me} me
- * @returns {Promise<boolean>} whether what the UI shows may have changed
+ * @returns {Promise<Set<string> | null>} the kinds whose records the UI shows may have changed
+ *   (none: an empty set), or null after a reset: any kind may have
  */
 export async function applyPage(db, page, me) {
   // The rebase re-applies pending changes: their rules must be loaded.
   await rulesFor(async () => (await queued(db, 0)).map((m) => m.name));
-  return transact(db, PAGE_STORES, 'readwrite', async (tx) => {
+  /** @type {Map<string, StoredRecord | null>} */
+  const written = new Map();
+  /** @type {Set<string>} */
+  const kinds = new Set();
+  await transact(db, PAGE_STORES, 'readwrite', async (tx) => {
     const [server, records, outbox, meta] = PAGE_STORES.map((name) => tx.objectStore(name));
     const pending = /** @type {Mutation[]} */ (await req(outbox.getAll()));
     const rest = pending.filter((m) => m.id > page.last_mutation_id);
+    const acked = new Set(pending.filter((m) => m.id <= page.last_mutation_id).map(targetOf));
     for (const m of pending) if (m.id <= page.last_mutation_id) outbox.delete(m.id);
     if (page.reset) {
       // A new space or a snapshot: whatever we held is no longer the truth.
@@ -122,6 +113,7 @@ export async function applyPage(db, page, me) {
     for (const op of page.patch) {
       const value = op.op === 'put' ? /** @type {StoredRecord} */ (op.value) : undefined;
       fromPage.set(op.id, value);
+      kinds.add(op.kind);
       if (value) server.put(value);
       else server.delete(op.id);
     }
@@ -132,9 +124,16 @@ export async function applyPage(db, page, me) {
       /** @type {StoredRecord | undefined | null} */
       let value = fromPage.has(id) ? fromPage.get(id) : await req(server.get(id));
       for (const m of rest) if (targetOf(m) === id) value = applyLocal(value ?? undefined, m, me);
+      if (acked.has(id) && !fromPage.has(id)) {
+        // Gone from the server (refused): the kind is the optimistic copy's, read before it goes.
+        const kind = value?.kind ?? (/** @type {StoredRecord | undefined} */ (await req(records.get(id))))?.kind;
+        if (kind) kinds.add(kind);
+      }
       if (value) records.put(value);
       else records.delete(id);
+      written.set(id, value ?? null);
     }
-    return page.reset || page.patch.length > 0 || rest.length < pending.length;
   });
+  noteWrites(db, written, page.reset);
+  return page.reset ? null : kinds;
 }

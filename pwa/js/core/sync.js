@@ -2,7 +2,8 @@
 // The outbox and the push / pull / rebase loop of DESIGN §4: changes wait here until the server has them.
 import * as api from './api.js';
 import { getMeta, outboxSize, setMeta } from './db.js';
-import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-store.js';
+import { forgetKinds } from './record-cache.js';
+import { applyPage, clientIdOf, enqueue, queued } from './sync-store.js';
 
 /** @typedef {import('./db.js').Rejection} Rejection */
 
@@ -24,10 +25,14 @@ import { applyPage, clientIdOf, enqueue, keepRejections, queued } from './sync-s
  * @property {() => void} start
  * @property {() => Promise<void>} stop settles when a round in flight has finished with the database
  * @property {(listener: (status: SyncStatus) => void) => () => void} onStatus
- * @property {(listener: () => void) => () => void} onChange records or rejections changed
+ * @property {(listener: (kinds: ReadonlySet<string> | null) => void, kinds?: string[]) => () => void} onChange
+ *   records of these kinds (or of any) or the refusals (REFUSALS) changed; told which, null: any may have
  * @property {() => Promise<import('./refusal-store.js').Refusal[]>} rejections refused changes, with their records as shown now
  * @property {(id?: number) => Promise<void>} dismissRejections forget one refused change (by mutation id), or all
  */
+
+/** What onChange names for a change to the refused changes. */
+export const REFUSALS = 'refusals';
 
 const SCHEMA_VERSION = 1;
 // The photo code loads only for a batch that adds photos, and once a session to tidy up: most syncs carry none.
@@ -36,6 +41,8 @@ const refusalStore = () => import('./refusal-store.js');
 const PUSH_BATCH = 100;
 const PULL_LIMIT = 500;
 const TIMER_MS = 30_000;
+// A long pull tells the screens of its pages at most this often: each telling redraws them.
+const TELL_MS = 500;
 const FIRST_RETRY_MS = 1_000;
 const LAST_RETRY_MS = 300_000;
 
@@ -51,8 +58,8 @@ export async function createSync(db, getMe, hooks) {
   const clientId = await clientIdOf(db);
   /** @type {Set<(status: SyncStatus) => void>} */
   const statusListeners = new Set();
-  /** @type {Set<() => void>} */
-  const changeListeners = new Set();
+  /** @type {Map<(kinds: ReadonlySet<string> | null) => void, string[] | undefined>} */
+  const changeListeners = new Map();
   /** @type {SyncStatus} */
   let status = { state: 'starting', waiting: await outboxSize(db) };
   /** @type {Promise<void> | null} */
@@ -71,13 +78,16 @@ export async function createSync(db, getMe, hooks) {
     status = { ...status, ...change, waiting: await outboxSize(db) };
     for (const listener of statusListeners) listener(status);
   };
-  const tellListeners = () => changeListeners.forEach((listener) => listener());
+  const tellListeners = (/** @type {ReadonlySet<string> | null} */ changes) => changeListeners.forEach((kinds, listener) => {
+    if (!changes || !kinds || kinds.some((kind) => changes.has(kind))) listener(changes);
+  });
   // Other tabs of this account (the installed app beside a browser tab) show a change at once.
   /** @type {BroadcastChannel | null} */
   let tabs = null;
-  const changed = () => {
-    tellListeners();
-    tabs?.postMessage('changed');
+  const changed = (/** @type {ReadonlySet<string> | null} */ kinds) => {
+    if (kinds?.size === 0) return;
+    tellListeners(kinds);
+    tabs?.postMessage(kinds && [...kinds]);
   };
 
   const pushAll = async () => {
@@ -92,7 +102,10 @@ export async function createSync(db, getMe, hooks) {
         client_id: clientId, schema_version: SCHEMA_VERSION, mutations: batch.map(({ id, name, args }) => ({ id, name, args })),
       });
       if (refused?.size) photos?.explainRefusals(answer.results, batch, refused);
-      if (await keepRejections(db, answer.results, batch)) changed();
+      if (answer.results.some((r) => r.status === 'rejected')) {
+        await (await refusalStore()).keepRejections(db, answer.results, batch);
+        changed(new Set([REFUSALS]));
+      }
       // Nothing taken (a gap): the pull that follows settles what the server has. A part taken
       // (the server keeps each push short): send the rest at once.
       if (answer.last_mutation_id < batch[0].id) return;
@@ -103,18 +116,32 @@ export async function createSync(db, getMe, hooks) {
   const pullAll = async () => {
     const pull = (/** @type {string | null} */ cookie) => api.pull({ client_id: clientId, cookie, limit: PULL_LIMIT });
     let next = pull((await getMeta(db, 'cookie')) ?? null);
-    for (;;) {
-      const page = await next;
-      // The next page travels while this one is stored: each page's cookie is all the server needs.
-      if (page.has_more) {
-        next = pull(page.cookie);
-        next.catch(() => {}); // awaited below, unless storing this page fails first
+    /** @type {Set<string> | null} kinds stored, not yet told */
+    let untold = new Set();
+    let toldAt = -TELL_MS;
+    const tell = () => {
+      changed(untold);
+      untold = new Set();
+      toldAt = performance.now();
+    };
+    try {
+      for (;;) {
+        const page = await next;
+        // The next page travels while this one is stored: each page's cookie is all the server needs.
+        if (page.has_more) {
+          next = pull(page.cookie);
+          next.catch(() => {}); // awaited below, unless storing this page fails first
+        }
+        const kinds = await applyPage(db, page, getMe());
+        untold = kinds && untold && new Set([...untold, ...kinds]);
+        // The account first: what the records show depends on who the partner is.
+        if (page.space) hooks.account?.(page.space, page.partner ?? null);
+        if (!page.has_more) return;
+        // The first page shows at once, the others every TELL_MS and after the last.
+        if (performance.now() - toldAt >= TELL_MS) tell();
       }
-      const stored = await applyPage(db, page, getMe());
-      // The account first: what the records show depends on who the partner is.
-      if (page.space) hooks.account?.(page.space, page.partner ?? null);
-      if (stored) changed();
-      if (!page.has_more) return;
+    } finally {
+      tell(); // a failed page too: what was stored shows
     }
   };
 
@@ -194,8 +221,7 @@ export async function createSync(db, getMe, hooks) {
       return engine.mutateAll([{ name, args }]);
     },
     async mutateAll(changes, photos = []) {
-      await enqueue(db, changes, getMe(), photos);
-      changed();
+      changed(await enqueue(db, changes, getMe(), photos));
       await emit({});
       // Where the browser has it, Background Sync sends the change even if the app is closed first.
       navigator.serviceWorker?.getRegistration().then((registration) =>
@@ -212,8 +238,11 @@ export async function createSync(db, getMe, hooks) {
       navigator.serviceWorker?.addEventListener('message', onMessage);
       if (typeof BroadcastChannel !== 'undefined') {
         tabs = new BroadcastChannel(`hearth-${getMe().user.id}`);
-        tabs.onmessage = () => {
-          tellListeners();
+        tabs.onmessage = ({ data }) => {
+          // Another tab names the kinds it wrote; the service worker does not ('changed').
+          const kinds = Array.isArray(data) ? new Set(data) : null;
+          forgetKinds(db, kinds);
+          tellListeners(kinds);
           emit({});
         };
       }
@@ -240,15 +269,15 @@ export async function createSync(db, getMe, hooks) {
       listener(status);
       return () => statusListeners.delete(listener);
     },
-    onChange(listener) {
-      changeListeners.add(listener);
+    onChange(listener, kinds) {
+      changeListeners.set(listener, kinds);
       return () => changeListeners.delete(listener);
     },
     // The code that reads refusals with their records loads only when there are some.
     rejections: async () => ((await getMeta(db, 'rejections'))?.length ? (await refusalStore()).refusals(db) : []),
     async dismissRejections(id) {
       await (await refusalStore()).dropRejections(db, id);
-      changed();
+      changed(new Set([REFUSALS]));
     },
   };
   return engine;

@@ -87,19 +87,21 @@ export function whenChanged(key, onChange) {
 }
 
 /**
- * Keep a section showing until stopped: refresh runs now, whenever the local copy changes, and whenever clock()
- * gives a new value (checked every minute; without a clock, every minute). update takes the account anew and shows it.
+ * Keep a section showing until stopped: refresh runs now, whenever records of the kinds it reads change, and
+ * whenever clock() gives a new value (checked every minute; without a clock, every minute). update takes the
+ * account anew and shows it.
  * @template M
- * @param {{onChange: (listener: () => void) => () => void}} engine
+ * @param {{onChange: (listener: () => void, kinds?: string[]) => () => void}} engine
  * @param {() => Promise<void>} refresh
- * @param {{setMe: (me: M) => void, clock?: () => string, stop?: () => void}} options stop: what else to end
+ * @param {{kinds: string[], setMe: (me: M) => void, clock?: () => string, stop?: () => void}} options
+ *   kinds: the kinds of records the section shows; stop: what else to end
  * @returns {{update: (me: M) => void, stop: () => void}}
  */
-export function keepShown(engine, refresh, { setMe, clock, stop = () => {} }) {
+export function keepShown(engine, refresh, { kinds, setMe, clock, stop = () => {} }) {
   const show = () => {
     refresh().catch(console.error);
   };
-  const offChange = engine.onChange(show);
+  const offChange = engine.onChange(show, kinds);
   const stopClock = clock ? whenChanged(clock, show) : everyMinute(show);
   return {
     update(next) {

@@ -56,6 +56,7 @@ export function runHistory(slot, me, db, engine) {
   window.addEventListener('hashchange', onHash);
   // A new day: the calendar marks it, and the present week or month moves on.
   return keepShown(engine, refresh, {
+    kinds: ['checkin'],
     setMe: (next) => { me = next; },
     clock: () => localDay(me.user.time_zone),
     stop: () => window.removeEventListener('hashchange', onHash),

@@ -100,5 +100,5 @@ export function runLookback(slot, me, db, engine) {
     },
   );
 
-  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: () => localDay(me.user.time_zone) });
+  return keepShown(engine, refresh, { kinds: ['checkin', 'memory'], setMe: (next) => { me = next; }, clock: () => localDay(me.user.time_zone) });
 }

@@ -126,7 +126,7 @@ export function runTimeline(slot, me, db, engine) {
 
   const offChange = engine.onChange(() => {
     refresh();
-  });
+  }, ['memory']);
   refresh();
   // Words of a refused change, started anew as a memory (see shell/refusals-view.js).
   const offDrafts = takeDrafts('timeline', (values) => view.draft(values));

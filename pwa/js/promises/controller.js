@@ -117,6 +117,7 @@ export function runPromises(slot, me, db, engine) {
   }, console.error);
   // A promise turns overdue at midnight on its promiser's clock, which may not be ours.
   return keepShown(engine, refresh, {
+    kinds: ['promise'],
     setMe: (next) => { me = next; },
     clock: () => `${localDay(me.user.time_zone)} ${me.partner ? localDay(me.partner.time_zone) : ''}`,
     stop: () => {

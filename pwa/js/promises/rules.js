@@ -1,6 +1,7 @@
 // @ts-check
 // The optimistic rules of the promise mutations: what the server will most likely make of them.
 // They mirror server/promises/service.py step by step, so a change shown here is the change the server makes.
+import { localDay, registerRules } from '../core/local-rules.js';
 
 /**
  * @typedef {object} PromiseEvent one line of a promise's history
@@ -164,7 +165,7 @@ function update(promise, args, me, now) {
   if (hasDue && args.due_on !== promise.due_on) {
     /** @type {string | null} */
     const due = args.due_on;
-    const today = dayIn(me.user.time_zone, new Date(now));
+    const today = localDay(me.user.time_zone, new Date(now));
     const reopen = promise.state === 'missed' && (due === null || due >= today);
     next = withEvent(
       next,
@@ -175,14 +176,4 @@ function update(promise, args, me, now) {
   return next;
 }
 
-/**
- * The local date (YYYY-MM-DD) in a time zone at a moment, as localDay in core/local-rules.js
- * (which imports this module, hence the copy).
- * @param {string} timeZone
- * @param {Date} at
- */
-function dayIn(timeZone, at) {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (/** @type {string} */ type) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
+registerRules('promise', applyPromise);

@@ -62,5 +62,5 @@ export async function runQuestion(slot, me, db, engine) {
     },
   );
   // A new couple's day brings a new question; the sentence on when follows the clocks (checked every minute).
-  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, stop: () => card.remove() });
+  return keepShown(engine, refresh, { kinds: ['question_answer'], setMe: (next) => { me = next; }, stop: () => card.remove() });
 }

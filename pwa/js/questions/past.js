@@ -66,7 +66,7 @@ export function runPastQuestions(slot, me, db, engine) {
   const again = () => {
     refresh().catch(console.error);
   };
-  const offChange = engine.onChange(again);
+  const offChange = engine.onChange(again, ['question_answer']);
   again();
   return {
     update(/** @type {Me} */ next) {

@@ -15,6 +15,9 @@ import { showRepairs } from './view.js';
 /** @typedef {import('../core/local-rules.js').Checkin} Checkin */
 /** @typedef {import('../core/api.js').Me} Me */
 
+/** The kinds of records the section shows, in the order refresh reads them. */
+const KINDS = ['repair', 'repair_entry', 'promise', 'checkin'];
+
 /**
  * @typedef {object} RepairsState what the section shows
  * @property {Me} me
@@ -96,7 +99,7 @@ export function runRepairs(slot, me, db, engine) {
   });
 
   const refresh = newestOnly(async () => {
-    const [repairs, entries, promises, checkins] = await Promise.all(['repair', 'repair_entry', 'promise', 'checkin'].map(all));
+    const [repairs, entries, promises, checkins] = await Promise.all(KINDS.map(all));
     const id = repairIdOf(location.hash);
     const repair = id ? /** @type {RepairRecord[]} */ (repairs).find((r) => r.id === id && !r.deleted) : undefined;
     /** @type {RepairsState} */
@@ -112,6 +115,7 @@ export function runRepairs(slot, me, db, engine) {
   window.addEventListener('hashchange', show);
   // Shown now, and again at midnight: "Three weeks since you started" moves on.
   return keepShown(engine, refresh, {
+    kinds: KINDS,
     setMe: (next) => { me = next; },
     clock: () => localDay(me.user.time_zone),
     stop: () => window.removeEventListener('hashchange', show),

@@ -15,6 +15,9 @@ import { showRituals } from './view.js';
 /** @typedef {import('./rules.js').Anniversary} Anniversary */
 /** @typedef {import('../core/api.js').Me} Me */
 
+/** The kinds of records the section shows, in the order refresh reads them. */
+const KINDS = ['ritual', 'ritual_done', 'date_night', 'next_visit', 'anniversary'];
+
 /** @typedef {{record: Anniversary, next: string, days: number, years: number}} DayItem */
 
 /**
@@ -96,7 +99,7 @@ export function runRituals(slot, me, db, engine) {
   });
 
   const refresh = newestOnly(async () => {
-    const [rituals, marks, dates, visits, anniversaries] = await Promise.all(['ritual', 'ritual_done', 'date_night', 'next_visit', 'anniversary'].map(all));
+    const [rituals, marks, dates, visits, anniversaries] = await Promise.all(KINDS.map(all));
     const day = today();
     /** @type {RitualsState} */
     const state = {
@@ -110,5 +113,5 @@ export function runRituals(slot, me, db, engine) {
     return state;
   }, (state) => view.render(state));
   // Again at midnight: "tomorrow" becomes "today", and the day's marks start afresh.
-  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: today });
+  return keepShown(engine, refresh, { kinds: KINDS, setMe: (next) => { me = next; }, clock: today });
 }

@@ -79,5 +79,5 @@ export function runCountdown(slot, me, db, engine) {
     },
   );
   // A new day in my own time zone: one day fewer to go.
-  return keepShown(engine, refresh, { setMe: (next) => { me = next; }, clock: () => localDay(me.user.time_zone) });
+  return keepShown(engine, refresh, { kinds: ['next_visit', 'anniversary'], setMe: (next) => { me = next; }, clock: () => localDay(me.user.time_zone) });
 }

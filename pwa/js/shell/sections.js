@@ -70,7 +70,7 @@ function followRepairTab(/** @type {IDBDatabase} */ db, /** @type {SyncEngine} *
     tab.hidden = !all.some((r) => r.state === 'open' && !r.archived && !r.deleted);
   }, console.error);
   follow();
-  return engine.onChange(follow);
+  return engine.onChange(follow, ['repair']);
 }
 
 /**

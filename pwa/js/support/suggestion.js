@@ -11,6 +11,8 @@ import { SUGGESTION_WORDS, stillDismissed, suggestion } from './suggest.js';
 
 // Meta, not the outbox: the dismissal stays on this device.
 const DISMISSED = 'support-suggestion-dismissed';
+/** The kinds of records the suggestion weighs. */
+const KINDS = ['checkin', 'repair', 'repair_entry', 'promise'];
 
 /**
  * Show the suggestion in the slot whenever this user's own data points to it, until stopped.
@@ -27,11 +29,8 @@ export function runSuggestion(slot, me, db, engine, open) {
 
   const refresh = async () => {
     const turn = ++asked;
-    const [checkins, repairs, entries, promises, dismissed] = await Promise.all([
-      recordsOfKind(db, 'checkin'),
-      recordsOfKind(db, 'repair'),
-      recordsOfKind(db, 'repair_entry'),
-      recordsOfKind(db, 'promise'),
+    const [[checkins, repairs, entries, promises], dismissed] = await Promise.all([
+      Promise.all(KINDS.map((kind) => recordsOfKind(db, kind))),
       getMeta(db, DISMISSED),
     ]);
     // A later refresh has newer data; a stopped one has no screen.
@@ -50,7 +49,7 @@ export function runSuggestion(slot, me, db, engine, open) {
   const again = () => {
     refresh().catch(console.error);
   };
-  const offChange = engine.onChange(again);
+  const offChange = engine.onChange(again, KINDS);
   // Past midnight the two weeks move on by a day.
   let today = localDay(me.user.time_zone);
   const stopClock = everyMinute(() => {

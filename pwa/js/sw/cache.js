@@ -48,6 +48,7 @@ export const SHELL_FILES = [
   '/js/core/diff.js',
   '/js/core/live.js',
   '/js/core/local-rules.js',
+  '/js/core/record-cache.js',
   '/js/core/refusal-store.js',
   '/js/core/sync-store.js',
   '/js/core/sync.js',

@@ -5,6 +5,7 @@ import { getMeta, openDb } from '../core/db.js';
 import { applyPage, clientIdOf } from '../core/sync-store.js';
 // A worker cannot import() a module later: the rules that pages load after their first screen come now.
 import '../agreements/rules.js';
+import '../promises/rules.js';
 import '../questions/rules.js';
 import '../repairs/rules.js';
 import '../rituals/rules.js';
@@ -29,12 +30,20 @@ export async function pullOnce() {
         const cookie = (await getMeta(db, 'cookie')) ?? null;
         const page = await api.pull({ client_id: clientId, cookie, limit: PULL_LIMIT });
         // The network is awaited between transactions, never inside one.
-        changed = (await applyPage(db, page, me)) || changed;
+        const kinds = await applyPage(db, page, me);
+        changed ||= !kinds || kinds.size > 0;
         if (!page.has_more) return changed;
       }
     };
     const locks = /** @type {LockManager | undefined} */ (navigator.locks);
-    return locks ? await locks.request('hearth-sync', run) : await run();
+    const changed = locks ? await locks.request('hearth-sync', run) : await run();
+    // A page of the app opened meanwhile keeps what it read in memory: it reads again (core/sync.js).
+    if (changed) {
+      const pages = new BroadcastChannel(`hearth-${me.user.id}`);
+      pages.postMessage('changed');
+      pages.close();
+    }
+    return changed;
   } finally {
     db.close();
   }

@@ -14,6 +14,9 @@ import { coupleWeek, idsOf, weeksOf } from './week.js';
 /** @typedef {import('./rules.js').WeeklyReply} WeeklyReply */
 /** @typedef {import('../core/local-rules.js').Checkin} Checkin */
 
+/** The kinds of records the section shows, in the order refresh reads them. */
+const KINDS = ['weekly_note', 'weekly_topic', 'weekly_reply', 'checkin', 'promise'];
+
 /** The past week an address names (#weekly/2025-03-03), or null for this week. */
 export function weekOfHash(/** @type {string} */ hash) {
   const [section, week] = hash.replace(/^#\/?/, '').split('/');
@@ -65,7 +68,7 @@ export function runWeekly(slot, me, db, engine) {
   const refresh = newestOnly(
     async () => {
       const [notes, topics, replies, checkins, promises] = await Promise.all(
-        ['weekly_note', 'weekly_topic', 'weekly_reply', 'checkin', 'promise'].map((kind) => recordsOfKind(db, kind)),
+        KINDS.map((kind) => recordsOfKind(db, kind)),
       );
       return /** @type {{notes: WeeklyNote[], topics: WeeklyTopic[], replies: WeeklyReply[], checkins: Checkin[], promises: any[]}} */ (
         /** @type {unknown} */ ({ notes, topics, replies, checkins, promises })
@@ -104,6 +107,7 @@ export function runWeekly(slot, me, db, engine) {
   window.addEventListener('hashchange', onHash);
   // Shown now, and again when a new week begins: this week's talk moves on, and the last one is kept among the past weeks.
   return keepShown(engine, refresh, {
+    kinds: KINDS,
     setMe: (next) => { me = next; },
     clock: () => coupleWeek(me),
     stop: () => window.removeEventListener('hashchange', onHash),
