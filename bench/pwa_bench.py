@@ -39,7 +39,7 @@ os.environ["RATELIMIT_ENABLED"] = "false"
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # a line per request would drown the table
 
 # sync_bench is beside this file (bench/ is not a package).
-from sync_bench import make_records  # noqa: E402
+from sync_bench import insert_history  # noqa: E402
 
 from server import create_app  # noqa: E402
 from server.web import PWA_DIR, render_index, static_imports  # noqa: E402
@@ -145,33 +145,16 @@ def couple(app, run: int) -> tuple[str, str, str]:
 
 def seed(app, members: tuple[str, str], count: int, run: int) -> None:
     """Put `count` shared records into the couple's space as pushes would have left them."""
-    from sqlalchemy import update
-
     from server.accounts.models import User
     from server.extensions import db
-    from server.spaces.models import Space
-    from server.sync.models import Record
 
     with app.app_context():
         space_id = db.session.get(User, uuid.UUID(members[0])).space_id
         db.session.rollback()
         with db.engine.begin() as conn:
-            # Above every version the space has handed out, as a push would number them.
-            top = conn.execute(
-                update(Space)
-                .where(Space.id == space_id)
-                .values(version=Space.version + count)
-                .returning(Space.version)
-            ).scalar_one()
-            rows = make_records(
-                space_id,
-                [uuid.UUID(m) for m in members],
-                count,
-                top - count + 1,
-                in_use=False,
-                seed=run,
+            insert_history(
+                conn, space_id, [uuid.UUID(m) for m in members], count, in_use=False, seed=run
             )
-            conn.execute(Record.__table__.insert(), rows)
 
 
 def count_records(page, user_id: str) -> int:

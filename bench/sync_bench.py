@@ -511,6 +511,29 @@ def make_records(
     return rows
 
 
+def insert_history(
+    conn, space_id: uuid.UUID, members: list[uuid.UUID], count: int, *, in_use: bool, seed: int
+) -> int:
+    """Insert a space's history (make_records) on this connection; return the space's version."""
+    from sqlalchemy import update
+
+    from server.spaces.models import Space
+    from server.sync.models import Record
+
+    # Bump the counter under the row lock, as a push does, so that these versions sit
+    # above any the space has already handed out (pairing).
+    top = conn.execute(
+        update(Space)
+        .where(Space.id == space_id)
+        .values(version=Space.version + count)
+        .returning(Space.version)
+    ).scalar_one()
+    rows = make_records(space_id, members, count, top - count + 1, in_use=in_use, seed=seed)
+    for start in range(0, len(rows), 5_000):
+        conn.execute(Record.__table__.insert(), rows[start : start + 5_000])
+    return top
+
+
 def seed(spaces: list[tuple[uuid.UUID, list[uuid.UUID], int, bool]]) -> dict[uuid.UUID, str]:
     """Insert each space's records in one transaction; return each space's final pull cookie.
 
@@ -518,13 +541,10 @@ def seed(spaces: list[tuple[uuid.UUID, list[uuid.UUID], int, bool]]) -> dict[uui
     version, nothing pending), signed by the server's own code: paging 100 000
     records through the API first would take most of the run and measure nothing.
     """
-    from sqlalchemy import update
 
     from server import create_app
     from server.extensions import db
-    from server.spaces.models import Space
     from server.sync import cookie as cookies
-    from server.sync.models import Record
     from server.sync.registry import MUTATORS
 
     app = create_app()  # registers the kinds and their mutators
@@ -534,19 +554,7 @@ def seed(spaces: list[tuple[uuid.UUID, list[uuid.UUID], int, bool]]) -> dict[uui
     with app.app_context():
         for n, (space_id, members, count, in_use) in enumerate(spaces):
             with db.engine.begin() as conn:
-                # Bump the counter under the row lock, as a push does, so that these
-                # versions sit above any the space has already handed out (pairing).
-                top = conn.execute(
-                    update(Space)
-                    .where(Space.id == space_id)
-                    .values(version=Space.version + count)
-                    .returning(Space.version)
-                ).scalar_one()
-                rows = make_records(
-                    space_id, members, count, top - count + 1, in_use=in_use, seed=n
-                )
-                for start in range(0, len(rows), 5_000):
-                    conn.execute(Record.__table__.insert(), rows[start : start + 5_000])
+                top = insert_history(conn, space_id, members, count, in_use=in_use, seed=n)
             final[space_id] = cookies.encode(cookies.Cookie(space_id, top, None))
         if db.engine.dialect.name == "postgresql":
             # Autovacuum would get to the new rows in the middle of a phase; a database
