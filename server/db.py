@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
+from weakref import WeakKeyDictionary
 
+from flask import current_app
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -77,17 +80,56 @@ def write_transaction(*, repeatable_read: bool = False) -> Iterator[None]:
     """
     db.session.rollback()
     options: dict = {}
+    queue: AbstractContextManager = nullcontext()
     if db.engine.dialect.name == "sqlite":
         options["sqlite_immediate"] = True
+        queue = _sqlite_writers(db.engine)
     elif repeatable_read:
         options["isolation_level"] = "REPEATABLE READ"
-    db.session.connection(execution_options=options)
-    try:
-        yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    with queue:
+        db.session.connection(execution_options=options)
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+
+
+class _WriterQueue:
+    """The threads of this process that want SQLite's write lock, in turn.
+
+    SQLite lets one writer in at a time; the others poll, sleeping up to 100 ms
+    between tries, so that under contention most of the lock's time goes unused.
+    Within a process the waiting threads queue here instead and go in as soon as
+    the one before is done; only other processes still meet SQLite's polling.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.lock = threading.Lock()
+        self.timeout_s = timeout_s
+
+    def __enter__(self) -> None:
+        if not self.lock.acquire(timeout=self.timeout_s):
+            # As SQLite says it when its own wait runs out: answered 503 busy.
+            raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    def __exit__(self, *_exc) -> None:
+        self.lock.release()
+
+
+_WRITERS: WeakKeyDictionary[Engine, _WriterQueue] = WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
+
+
+def _sqlite_writers(engine: Engine) -> _WriterQueue:
+    """The writer queue of this engine (one per database file and process)."""
+    with _WRITERS_LOCK:
+        queue = _WRITERS.get(engine)
+        if queue is None:
+            timeout_s = current_app.config["DATABASE_LOCK_TIMEOUT_MS"] / 1000
+            queue = _WRITERS[engine] = _WriterQueue(timeout_s)
+        return queue
 
 
 class UtcDateTime(TypeDecorator):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from server.accounts.models import AuthSession
 from server.config import normalise_database_url
 from server.db import utcnow
 from server.extensions import db
+from server.sync import registry as sync_registry
 from tests.conftest import PASSWORD, ApiClient
 from tests.sync.client import SyncTestClient
 
@@ -118,3 +121,46 @@ def test_a_session_that_cannot_be_saved_for_a_busy_database_answers_503(app_fact
     assert response.json["error"]["code"] == "busy"
     assert int(response.headers["Retry-After"]) >= 1
     assert api.get("/api/me").status_code == 200
+
+
+def test_sqlite_writers_of_one_process_queue_and_a_long_wait_answers_503(
+    app_factory, database_url, monkeypatch
+):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the writer queue is SQLite's: PostgreSQL locks rows, not the database")
+    app = app_factory(DATABASE_LOCK_TIMEOUT_MS=300)
+    first_api, _ = signed_up(app)
+    second_api, _ = signed_up(app)
+    first, second = SyncTestClient(first_api), SyncTestClient(second_api)
+    first.mutate("checkin.save", **checkin(0))
+    second.mutate("checkin.save", **checkin(0))
+
+    inside, go_on = threading.Event(), threading.Event()
+    real = sync_registry.MUTATORS["checkin.save"]
+
+    def slow(ctx, args):
+        inside.set()
+        go_on.wait(10)
+        real.fn(ctx, args)
+
+    monkeypatch.setitem(
+        sync_registry.MUTATORS, "checkin.save", sync_registry.Mutator(real.name, real.schema, slow)
+    )
+    answers = {}
+    holder = threading.Thread(target=lambda: answers.update(first=first.push_request()))
+    holder.start()
+    assert inside.wait(10)
+    # Another account's push in the same process waits its turn, then gives up in time.
+    waiting = second.push_request()
+    assert waiting.status_code == 503
+    assert waiting.json["error"]["code"] == "busy"
+    go_on.set()
+    holder.join(10)
+    assert answers["first"].status_code == 200
+    assert answers["first"].json["results"][0]["status"] == "applied"
+
+    # Its turn comes: the same push now goes through, once.
+    monkeypatch.setitem(sync_registry.MUTATORS, "checkin.save", real)
+    second.sync()
+    assert second.results[1]["status"] == "applied"
+    assert len(second.of_kind("checkin")) == 1
