@@ -833,7 +833,12 @@ def running_server(
         str(threads + 100),
         *(["--reuse-port"] if args.instances > 1 else []),
     ]
-    label = f"gthread, {args.workers} workers x {threads} threads"
+    # As the README's deployment sets it (its absence shows as memory creeping up).
+    env = {"MALLOC_ARENA_MAX": "2", **env}
+    label = (
+        f"gthread, {args.workers} workers x {threads} threads, "
+        f"MALLOC_ARENA_MAX={env['MALLOC_ARENA_MAX']}"
+    )
     port = free_port()
     with ExitStack() as stack:
         servers = []
@@ -1286,7 +1291,9 @@ def report(found: dict[str, Any], args: argparse.Namespace, log: Path) -> dict[s
     print(
         f"  server    {server.command} ({args.threads} threads for requests + "
         f"LIVE_MAX_STREAMS={args.stream_room} for streams, per worker); HEARTH_ENV=production, "
-        f"LOG_LEVEL={args.log_level} (JSON), rate limits off, photos in a temporary folder"
+        f"LOG_LEVEL={args.log_level} (JSON), "
+        f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', '2')}, rate limits off, "
+        "photos in a temporary folder"
     )
     print(
         f"  machine   {cpus} CPUs, load average {load_before:.1f} before and "
