@@ -23,7 +23,8 @@ from server.db import utcnow, write_transaction
 from server.errors import ApiError
 from server.extensions import db
 from server.metrics import instruments as metrics
-from server.spaces.models import COUPLE, Space, unpairing
+from server.spaces.members import partner_of
+from server.spaces.models import Space, unpairing
 from server.sync import cookie as cookies
 from server.sync.models import SHARED, Record, SyncClient
 from server.sync.moves import lock_space
@@ -212,9 +213,7 @@ def _push_once(
         # past the budget, the client sends the rest in its next request.
         deadline = time.monotonic() + current_app.config["SYNC_PUSH_BUDGET_MS"] / 1000
         ctx = MutationContext(user=user, space=space, version=version, now=utcnow())
-        ctx.meet_partner(
-            next((m for m in members if m.id != user_id), None) if space.kind == COUPLE else None
-        )
+        ctx.meet_partner(partner_of(user, among=members))
         for hook in BEFORE_PUSH:
             hook(ctx)
         results = []
